@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from apps.editorial.admin import CitationInline, EntryAdmin
+
+from .models import Agreement, AgreementCitation
+
+
+class AgreementCitationInline(CitationInline):
+    model = AgreementCitation
+
+
+@admin.register(Agreement)
+class AgreementAdmin(EntryAdmin):
+    list_display = ["title", "kind", "documents", "signed_on", "event", "status", "supporting", "updated_at"]
+    list_select_related = ["event"]
+    list_filter = ["status", "kind", "event", "topics"]
+    search_fields = ["title", "slug", "summary"]
+    autocomplete_fields = ["parties", "signatories", "event", "topics"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AgreementCitationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "documents", "status"]}),
+        ("Who and when", {"fields": ["parties", "signatories", "signed_on", "place", "event"]}),
+        ("Content", {"fields": ["topics", "summary", "document_url", "notes"]}),
+        ("Record", {"classes": ["collapse"], "fields": EntryAdmin.stamp_fields}),
+    ]

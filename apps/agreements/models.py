@@ -1,0 +1,69 @@
+from django.db import models
+from django.urls import reverse
+
+from apps.actors.models import Organization, Person
+from apps.editorial.models import Entry, Topic
+from apps.events.models import Event
+from apps.sources.models import Citation
+
+
+class AgreementKind(models.TextChoices):
+    JOINT_STATEMENT = "joint_statement", "Joint statement"
+    AGREEMENT = "agreement", "Agreement"
+    PROTOCOL = "protocol", "Protocol"
+    MEMORANDUM = "memorandum", "Memorandum of understanding"
+    CONTRACT = "contract", "Contract"
+
+
+class Agreement(Entry):
+    """A signed document, or a group of documents the coverage counts together."""
+
+    Kind = AgreementKind
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=AgreementKind.choices, db_index=True)
+    documents = models.PositiveSmallIntegerField(
+        "number of documents", default=1, help_text="More than one when the coverage reports a group (“six memoranda”)."
+    )
+    parties = models.ManyToManyField(Organization, blank=True, related_name="agreements")
+    signatories = models.ManyToManyField(Person, blank=True, related_name="agreements_signed")
+    signed_on = models.DateField(null=True, blank=True, db_index=True)
+    place = models.CharField(max_length=200, blank=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="agreements")
+    summary = models.TextField(blank=True)
+    document_url = models.URLField("document URL", max_length=500, blank=True)
+
+    class Meta(Entry.Meta):
+        ordering = ["-signed_on", "title"]
+        permissions = [("verify_agreement", "Can verify, send back and retract agreements")]
+        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["event", "status"])]
+        constraints = [
+            *Entry.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),
+            models.CheckConstraint(condition=models.Q(documents__gte=1), name="agreement_documents_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.slug])
+
+
+class AgreementCitation(Citation):
+    entry_field = "agreement"
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="citations")
+
+    class Meta(Citation.Meta):
+        constraints = [
+            *Citation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["agreement", "source", "start", "end"], name="agreementcitation_unique_passage"
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.agreement.slug, self.source.slug, self.start, self.end)
+
+    natural_key.dependencies = ["sources.source", "agreements.agreement"]

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from apps.editorial.admin import CitationInline, EntryAdmin
+
+from .models import Claim, ClaimCitation, ClaimRelation
+
+
+class ClaimCitationInline(CitationInline):
+    model = ClaimCitation
+
+
+class ClaimRelationInline(admin.TabularInline):
+    model = ClaimRelation
+    fk_name = "from_claim"
+    autocomplete_fields = ["to_claim"]
+    fields = ["kind", "to_claim", "note"]
+    extra = 0
+    verbose_name = "relation to another claim"
+
+
+@admin.register(Claim)
+class ClaimAdmin(EntryAdmin):
+    list_display = ["__str__", "event", "credibility", "quantity_display", "status", "supporting", "updated_at"]
+    list_select_related = ["event", "created_by"]
+    list_filter = ["status", "credibility", "event", "topics"]
+    search_fields = ["statement", "slug"]
+    autocomplete_fields = ["event", "topics", "attributed_to", "quotes", "agreements"]
+    prepopulated_fields = {"slug": ["statement"]}
+    inlines = [ClaimCitationInline, ClaimRelationInline]
+    fieldsets = [
+        (None, {"fields": ["statement", "slug", "status", "credibility", "attributed_to"]}),
+        ("Quantity", {"fields": ["quantity_qualifier", "quantity", "quantity_unit", "quantity_period"]}),
+        ("Context", {"fields": ["event", "topics", "quotes", "agreements", "notes"]}),
+        ("Record", {"classes": ["collapse"], "fields": EntryAdmin.stamp_fields}),
+    ]
+
+    @admin.display(description="quantity")
+    def quantity_display(self, obj):
+        return obj.quantity_display
+
+
+@admin.register(ClaimRelation)
+class ClaimRelationAdmin(admin.ModelAdmin):
+    list_display = ["from_claim", "kind", "to_claim"]
+    list_select_related = ["from_claim", "to_claim"]
+    list_filter = ["kind"]
+    search_fields = ["from_claim__statement", "to_claim__statement"]
+    autocomplete_fields = ["from_claim", "to_claim"]

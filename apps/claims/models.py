@@ -1,0 +1,159 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from apps.actors.models import Person
+from apps.agreements.models import Agreement
+from apps.editorial.models import Entry, Topic
+from apps.events.models import Event
+from apps.quotes.models import Quote
+from apps.sources.models import Citation
+
+
+class Credibility(models.IntegerChoices):
+    """Information credibility on the NATO/Admiralty scale."""
+
+    CONFIRMED = 1, "1 – confirmed by other sources"
+    PROBABLY_TRUE = 2, "2 – probably true"
+    POSSIBLY_TRUE = 3, "3 – possibly true"
+    DOUBTFUL = 4, "4 – doubtful"
+    IMPROBABLE = 5, "5 – improbable"
+    CANNOT_BE_JUDGED = 6, "6 – truth cannot be judged"
+
+
+class QuantityQualifier(models.TextChoices):
+    EXACTLY = "exactly", "exactly"
+    ABOUT = "about", "about"
+    MORE_THAN = "more_than", "more than"
+    AT_LEAST = "at_least", "at least"
+    UP_TO = "up_to", "up to"
+
+
+class Claim(Entry):
+    """A factual assertion the coverage makes, in the analyst's words, resting on excerpts."""
+
+    Credibility = Credibility
+    Qualifier = QuantityQualifier
+
+    statement = models.TextField(help_text="One checkable assertion, in your words.")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    attributed_to = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims_made",
+        help_text="When the coverage reports the claim as someone's assertion or allegation.",
+    )
+    credibility = models.PositiveSmallIntegerField(choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED)
+    quantity = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=50, blank=True, help_text="E.g. USD, %, agreements.")
+    quantity_qualifier = models.CharField(max_length=20, choices=QuantityQualifier.choices, blank=True)
+    quantity_period = models.CharField(
+        max_length=50, blank=True, help_text="The date or period the number refers to: 2022, March 2023, by 2030."
+    )
+    quotes = models.ManyToManyField(Quote, blank=True, related_name="claims")
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="claims")
+
+    class Meta(Entry.Meta):
+        ordering = ["-updated_at"]
+        permissions = [("verify_claim", "Can verify, send back and retract claims")]
+        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["event", "status"])]
+        constraints = [
+            *Entry.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(credibility__gte=1, credibility__lte=6), name="claim_credibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_qualifier="") | models.Q(quantity_qualifier__in=QuantityQualifier.values),
+                name="claim_quantity_qualifier_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=False)
+                | (models.Q(quantity_unit="") & models.Q(quantity_qualifier="")),
+                name="claim_unit_needs_quantity",
+            ),
+        ]
+
+    def __str__(self):
+        return Truncator(self.statement).chars(90)
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", args=[self.slug])
+
+    def clean(self):
+        if self.quantity is None and (self.quantity_unit or self.quantity_qualifier):
+            raise ValidationError({"quantity": "A unit or qualifier needs a quantity."})
+
+    @property
+    def quantity_display(self):
+        if self.quantity is None:
+            return ""
+        number = f"{self.quantity.normalize():f}"
+        parts = [self.get_quantity_qualifier_display() if self.quantity_qualifier else "", number, self.quantity_unit]
+        shown = " ".join(p for p in parts if p)
+        return f"{shown} ({self.quantity_period})" if self.quantity_period else shown
+
+
+class ClaimCitation(Citation):
+    entry_field = "claim"
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+
+    class Meta(Citation.Meta):
+        constraints = [
+            *Citation.Meta.constraints,
+            models.UniqueConstraint(fields=["claim", "source", "start", "end"], name="claimcitation_unique_passage"),
+        ]
+
+    def natural_key(self):
+        return (self.claim.slug, self.source.slug, self.start, self.end)
+
+    natural_key.dependencies = ["sources.source", "claims.claim"]
+
+
+class RelationKind(models.TextChoices):
+    CONTRADICTS = "contradicts", "contradicts"
+    REFINES = "refines", "refines"
+    DUPLICATES = "duplicates", "duplicates"
+
+
+class ClaimRelationManager(models.Manager):
+    def get_by_natural_key(self, from_slug, to_slug, kind):
+        return self.get(from_claim__slug=from_slug, to_claim__slug=to_slug, kind=kind)
+
+
+class ClaimRelation(models.Model):
+    """“from_claim contradicts / refines / duplicates to_claim”."""
+
+    Kind = RelationKind
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_from")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    objects = ClaimRelationManager()
+
+    class Meta:
+        ordering = ["from_claim", "kind", "to_claim"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim", "kind"], name="claimrelation_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(from_claim=models.F("to_claim")), name="claimrelation_not_to_itself"
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=RelationKind.values), name="claimrelation_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_claim} {self.get_kind_display()} {self.to_claim}"
+
+    def natural_key(self):
+        return (self.from_claim.slug, self.to_claim.slug, self.kind)
+
+    natural_key.dependencies = ["claims.claim"]
+
+    def clean(self):
+        if self.from_claim_id and self.from_claim_id == self.to_claim_id:
+            raise ValidationError("A claim cannot be related to itself.")

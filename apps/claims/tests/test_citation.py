@@ -1,0 +1,75 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apps.claims.models import ClaimCitation, ClaimRelation
+from apps.editorial.testing import make_claim, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_computes_offsets_into_the_original_body():
+    source = make_source(body="Start. “Common soul,” he said.\nEnd.")
+    claim = make_claim(citations=[(source, '"Common soul," he said. End.')])
+    citation = claim.citations.get()
+    assert source.body[citation.start : citation.end] == "“Common soul,” he said.\nEnd."
+    assert citation.passage == citation.source.body[citation.start : citation.end]
+
+
+def test_it_refuses_an_excerpt_not_in_the_source_naming_both():
+    source = make_source(title="Moscow report")
+    claim = make_claim()
+    citation = ClaimCitation(claim=claim, source=source, excerpt="Words nobody wrote")
+    with pytest.raises(ValidationError) as error:
+        citation.full_clean()
+    message = str(error.value)
+    assert "Words nobody wrote" in message and "Moscow report" in message
+    with pytest.raises(ValidationError):
+        citation.save()
+    assert not ClaimCitation.objects.exists()
+
+
+def test_the_database_refuses_offsets_out_of_order():
+    source = make_source(body="Alpha beta.")
+    claim = make_claim(citations=[(source, "beta")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimCitation.objects.filter(claim=claim).update(end=0)
+
+
+def test_the_same_passage_cannot_be_cited_twice_for_one_claim():
+    source = make_source(body="Alpha beta.")
+    claim = make_claim(citations=[(source, "beta")])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimCitation.objects.create(claim=claim, source=source, excerpt="beta")
+
+
+def test_a_claim_cannot_be_related_to_itself():
+    claim = make_claim()
+    with pytest.raises(ValidationError):
+        ClaimRelation(from_claim=claim, to_claim=claim, kind="duplicates").full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimRelation.objects.create(from_claim=claim, to_claim=claim, kind="duplicates")
+
+
+def test_the_database_refuses_a_status_outside_the_choices():
+    claim = make_claim()
+    from apps.claims.models import Claim
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(status="published")
+
+
+def test_quantities_read_as_the_article_gives_them():
+    from decimal import Decimal
+
+    claim = make_claim(
+        quantity=Decimal("200000000000"), quantity_unit="USD", quantity_qualifier="more_than", quantity_period="2023"
+    )
+    assert claim.quantity_display == "more than 200000000000 USD (2023)"
+
+
+def test_natural_keys_round_trip():
+    source = make_source(body="Alpha beta.")
+    claim = make_claim(citations=[(source, "beta")])
+    citation = claim.citations.get()
+    assert ClaimCitation.objects.get_by_natural_key(*citation.natural_key()) == citation

@@ -1,0 +1,102 @@
+"""Analysts and editors entering claims through the real admin forms."""
+
+import pytest
+from django.urls import reverse
+
+from apps.claims.models import Claim
+from apps.editorial.testing import inline_rows, make_analyst, make_editor, make_source
+
+pytestmark = pytest.mark.django_db
+ADD_URL = reverse("admin:claims_claim_add")
+
+
+def claim_form(source, excerpt, **fields):
+    data = {
+        "statement": "Trade grew by 30% in 2022.",
+        "slug": "trade-grew",
+        "status": "draft",
+        "credibility": "2",
+        "quantity": "30",
+        "quantity_unit": "%",
+        "quantity_qualifier": "exactly",
+        "quantity_period": "2022",
+        **fields,
+    }
+    data.update(inline_rows("citations", [{"source": source.pk, "excerpt": excerpt, "stance": "supports"}]))
+    data.update(inline_rows("relations_from", []))
+    return data
+
+
+def test_an_analyst_adds_a_claim_with_its_evidence(client):
+    analyst = make_analyst()
+    client.force_login(analyst)
+    source = make_source(body="China's trade with Russia reached a record high in 2022,\nincreasing by 30%.")
+    response = client.post(ADD_URL, claim_form(source, "reached a record high in 2022, increasing by 30%"))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    claim = Claim.objects.get(slug="trade-grew")
+    assert claim.created_by == analyst and claim.updated_by == analyst
+    citation = claim.citations.get()
+    assert source.body[citation.start : citation.end] == "reached a record high in 2022,\nincreasing by 30%"
+
+
+def test_the_form_refuses_an_excerpt_that_is_not_in_the_source_and_keeps_the_input(client):
+    client.force_login(make_analyst())
+    source = make_source(title="The RT relay")
+    response = client.post(ADD_URL, claim_form(source, "An invented sentence"))
+    assert response.status_code == 200
+    assert "is not in the source “The RT relay”" in response.content.decode()
+    assert "An invented sentence" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["verified", "retracted"])
+def test_an_analyst_cannot_set_an_editor_status_even_with_a_crafted_post(client, status):
+    client.force_login(make_analyst())
+    source = make_source()
+    response = client.post(ADD_URL, claim_form(source, "three-day visit", status=status))
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+
+
+def test_an_analyst_sees_only_draft_and_review_in_the_status_menu(client):
+    client.force_login(make_analyst())
+    form = client.get(ADD_URL).context["adminform"].form
+    assert [value for value, _ in form.fields["status"].choices] == ["draft", "in_review"]
+
+
+def test_an_editor_can_verify_and_it_is_recorded(client):
+    editor = make_editor()
+    client.force_login(editor)
+    source = make_source()
+    response = client.post(ADD_URL, claim_form(source, "three-day visit", status="verified"))
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.status == "verified" and claim.verified_by == editor and claim.verified_at is not None
+
+
+def test_an_analyst_can_edit_a_claim_and_the_version_moves_on(client):
+    client.force_login(make_analyst())
+    source = make_source()
+    client.post(ADD_URL, claim_form(source, "three-day visit"))
+    claim = Claim.objects.get()
+    citation = claim.citations.get()
+    data = claim_form(source, "three-day visit", statement="Edited statement")
+    data.update(
+        inline_rows(
+            "citations",
+            [
+                {
+                    "id": citation.pk,
+                    "claim": claim.pk,
+                    "source": source.pk,
+                    "excerpt": "three-day visit",
+                    "stance": "supports",
+                }
+            ],
+            initial=1,
+        )
+    )
+    response = client.post(reverse("admin:claims_claim_change", args=[claim.pk]), data)
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.statement == "Edited statement" and claim.version == 2

@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    VERIFIED = "verified", "Verified"
+    RETRACTED = "retracted", "Retracted"
+
+
+# Statuses only an editor may give an entry.
+EDITOR_STATUSES = {Status.VERIFIED, Status.RETRACTED}
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Fixtures refer to every slugged model by its slug, never by a database id."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("claims:list") + f"?topic={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Stamped(models.Model):
+    """Who made a record and when it last changed; the admin fills these in."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EntryQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=Status.VERIFIED)
+
+
+class EntryManager(SlugNaturalKeyManager.from_queryset(EntryQuerySet)):
+    pass
+
+
+class Entry(Stamped):
+    """What claims, quotes and agreements share: a status in the editorial workflow."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notes = models.TextField("internal notes", blank=True, help_text="For the desk only; never shown to readers.")
+    # Bumped on every save: a form that was opened at an older version is stale.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = EntryManager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="%(class)s_status_valid"),
+        ]
+
+    @classmethod
+    def verify_permission(cls):
+        """The permission that lets an editor verify, send back and retract this kind of entry."""
+        return f"{cls._meta.app_label}.verify_{cls._meta.model_name}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_public(self):
+        return self.status == Status.VERIFIED
+
+    def supporting_citations(self):
+        return [c for c in self.citations.all() if c.stance == "supports"]

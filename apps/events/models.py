@@ -1,0 +1,59 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from apps.editorial.models import SlugNaturalKeyManager, Stamped
+
+
+class Event(Stamped):
+    """A summit, or a part of one (talks, a state dinner, a press briefing)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        help_text="The event this is part of.",
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    # Orders the parts of one day, which a date alone cannot.
+    sequence = models.PositiveSmallIntegerField(default=0, help_text="Order among parts on the same day.")
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["starts_on", "sequence", "name"]
+        indexes = [models.Index(fields=["starts_on", "sequence"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_it_starts",
+            ),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="event_not_its_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.slug])
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "An event cannot end before it starts."})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An event cannot be part of itself."})
+            ancestor = ancestor.parent

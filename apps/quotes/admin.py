@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib import admin
+
+from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.sources.models import CitationStance
+
+from .models import Quote, QuoteCitation
+
+
+class QuoteCitationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        supporting = [
+            form.cleaned_data["excerpt"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("stance") == CitationStance.SUPPORTS
+            and form.cleaned_data.get("excerpt")
+        ]
+        problem = self.instance.text_missing_from(supporting)
+        if problem:
+            raise forms.ValidationError(problem)
+
+
+class QuoteCitationInline(CitationInline):
+    model = QuoteCitation
+    formset = QuoteCitationFormSet
+
+
+@admin.register(Quote)
+class QuoteAdmin(EntryAdmin):
+    list_display = ["__str__", "speaker", "said_on", "occasion", "is_partial", "status", "supporting", "updated_at"]
+    list_select_related = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
+    list_filter = ["status", "is_partial", "is_paraphrase", "language", "occasion", "topics"]
+    search_fields = ["text", "slug", "speaker__name", "speaker_organization__name", "context"]
+    autocomplete_fields = ["speaker", "speaker_organization", "speaker_statement", "occasion", "topics", "agreements"]
+    prepopulated_fields = {"slug": ["text"]}
+    inlines = [QuoteCitationInline]
+    fieldsets = [
+        (None, {"fields": ["text", "slug", "status"]}),
+        ("Who said it", {"fields": ["speaker", "speaker_organization", "speaker_statement"]}),
+        ("When and where", {"fields": ["occasion", "said_on", "language", "is_partial", "is_paraphrase", "context"]}),
+        ("Cross-references", {"fields": ["topics", "agreements", "notes"]}),
+        ("Record", {"classes": ["collapse"], "fields": EntryAdmin.stamp_fields}),
+    ]

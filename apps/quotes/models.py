@@ -1,0 +1,107 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from apps.actors.models import Organization, Person
+from apps.agreements.models import Agreement, AgreementKind
+from apps.editorial.models import Entry, Topic
+from apps.events.models import Event
+from apps.sources import text
+from apps.sources.models import Citation, CitationStance
+
+
+class Quote(Entry):
+    """Words someone said or wrote, verbatim.
+
+    The speaker is a person, an organization, or a joint statement (an Agreement of
+    kind joint statement): exactly one of the three, so “the joint statement says”
+    is recorded as what it is.
+    """
+
+    text = models.TextField(help_text="Verbatim, as the source prints it (without the quotation marks).")
+    speaker = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
+    speaker_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
+    )
+    speaker_statement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quoted_in",
+        limit_choices_to={"kind": AgreementKind.JOINT_STATEMENT},
+        help_text="When the words are a joint statement's.",
+    )
+    occasion = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
+    said_on = models.DateField(null=True, blank=True, db_index=True)
+    language = models.CharField(max_length=10, default="en", help_text="Language of the text as recorded.")
+    is_partial = models.BooleanField("partial quote", default=False, help_text="Only part of a sentence is quoted.")
+    is_paraphrase = models.BooleanField(default=False, help_text="The source reports the words, not verbatim.")
+    context = models.TextField(blank=True, help_text="What was going on when it was said.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="quotes")
+    agreements = models.ManyToManyField(
+        Agreement, blank=True, related_name="quotes", help_text="Agreements it refers to."
+    )
+
+    class Meta(Entry.Meta):
+        ordering = ["-said_on", "slug"]
+        permissions = [("verify_quote", "Can verify, send back and retract quotes")]
+        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["speaker", "status"])]
+        constraints = [
+            *Entry.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(
+                    speaker__isnull=False, speaker_organization__isnull=True, speaker_statement__isnull=True
+                )
+                | models.Q(speaker__isnull=True, speaker_organization__isnull=False, speaker_statement__isnull=True)
+                | models.Q(speaker__isnull=True, speaker_organization__isnull=True, speaker_statement__isnull=False),
+                name="quote_has_one_speaker",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_name}: “{Truncator(self.text).chars(70)}”"
+
+    def get_absolute_url(self):
+        return reverse("quotes:detail", args=[self.slug])
+
+    @property
+    def speaker_name(self):
+        """Costs a query per speaker field that was not loaded with select_related."""
+        who = self.speaker or self.speaker_organization or self.speaker_statement
+        return str(who) if who else "Unknown speaker"
+
+    def clean(self):
+        speakers = [self.speaker_id, self.speaker_organization_id, self.speaker_statement_id]
+        if sum(s is not None for s in speakers) != 1:
+            raise ValidationError("Give exactly one speaker: a person, an organization or a joint statement.")
+
+    def text_missing_from(self, excerpts):
+        """The provenance rule for quotes: the text must occur in one of the supporting excerpts.
+
+        Returns an error sentence, or None when the rule holds (or there is no evidence yet).
+        """
+        excerpts = list(excerpts)
+        if not excerpts or any(text.contains(excerpt, self.text) for excerpt in excerpts):
+            return None
+        return f"The quote “{Truncator(self.text).chars(80)}” is not in any of its supporting excerpts."
+
+    def check_text_in_evidence(self):
+        return self.text_missing_from(c.excerpt for c in self.citations.all() if c.stance == CitationStance.SUPPORTS)
+
+
+class QuoteCitation(Citation):
+    entry_field = "quote"
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="citations")
+
+    class Meta(Citation.Meta):
+        constraints = [
+            *Citation.Meta.constraints,
+            models.UniqueConstraint(fields=["quote", "source", "start", "end"], name="quotecitation_unique_passage"),
+        ]
+
+    def natural_key(self):
+        return (self.quote.slug, self.source.slug, self.start, self.end)
+
+    natural_key.dependencies = ["sources.source", "quotes.quote"]

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from apps.editorial.admin import StampedAdmin
+
+from .models import Source
+
+
+@admin.register(Source)
+class SourceAdmin(StampedAdmin):
+    list_display = ["title", "outlet", "published_on", "kind", "reliability", "language"]
+    list_select_related = ["outlet"]
+    list_filter = ["kind", "reliability", "language"]
+    search_fields = ["title", "authors", "url", "outlet__name"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["outlet", "relays"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["content_hash"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "outlet", "authors", "published_on", "url", "language", "kind"]}),
+        ("Reliability", {"fields": ["reliability", "reliability_notes", "relays"]}),
+        ("Text", {"fields": ["body", "content_hash", "notes"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "body" in form.changed_data:
+            # Source.clean refused a body that loses a cited passage; the rest moved.
+            obj.reanchor_citations()

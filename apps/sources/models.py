@@ -1,0 +1,209 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from apps.actors.models import Organization
+from apps.editorial.models import SlugNaturalKeyManager, Stamped
+
+from . import text
+
+
+class Reliability(models.TextChoices):
+    """Source reliability on the NATO/Admiralty scale."""
+
+    A = "A", "A – completely reliable"
+    B = "B", "B – usually reliable"
+    C = "C", "C – fairly reliable"
+    D = "D", "D – not usually reliable"
+    E = "E", "E – unreliable"
+    F = "F", "F – reliability cannot be judged"
+
+
+class SourceKind(models.TextChoices):
+    NEWS_REPORT = "news_report", "News report"
+    ANALYSIS = "analysis", "Analysis"
+    TRANSCRIPT = "transcript", "Transcript"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    WIRE = "wire", "Wire"
+
+
+class Source(Stamped):
+    """A piece of coverage, kept whole so that every excerpt can be found in it."""
+
+    Kind = SourceKind
+    Reliability = Reliability
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="Who published it, where known.",
+    )
+    authors = models.CharField(max_length=300, blank=True, help_text="As the source names them.")
+    published_on = models.DateField(null=True, blank=True, db_index=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code, e.g. en, ru, zh.")
+    kind = models.CharField(max_length=30, choices=SourceKind.choices, default=SourceKind.NEWS_REPORT)
+    body = models.TextField(help_text="The full text, as published. Excerpts must be found in it.")
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
+    reliability_notes = models.TextField(blank=True, help_text="Why this grade.")
+    relays = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="relayed_by",
+        help_text="Outlets this source is based on (“reported RT”). It is not independent of them.",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["outlet", "published_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reliability__in=Reliability.values), name="source_reliability_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=SourceKind.values), name="source_kind_valid"),
+            models.CheckConstraint(condition=~models.Q(body=""), name="source_body_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", args=[self.slug])
+
+    def clean(self):
+        if not self.body or not self.body.strip():
+            raise ValidationError({"body": "A source needs its full text."})
+        digest = text.content_hash(self.body)
+        duplicate = Source.objects.filter(content_hash=digest).exclude(pk=self.pk).first()
+        if duplicate is not None:
+            raise ValidationError(
+                {"body": f"This text is already recorded as the source “{duplicate}” ({duplicate.slug})."}
+            )
+        if self.pk is not None:
+            lost = [c for c in self.citations() if text.locate(c.excerpt, self.body) is None]
+            if lost:
+                names = "; ".join(f"“{Truncator(c.excerpt).chars(60)}” ({c.entry})" for c in lost)
+                raise ValidationError(
+                    {"body": f"The new text no longer contains {len(lost)} cited excerpt(s): {names}."}
+                )
+
+    def save(self, *args, **kwargs):
+        self.content_hash = text.content_hash(self.body)
+        super().save(*args, **kwargs)
+
+    def citations(self):
+        """Every citation of this source, whatever entry it supports (three queries)."""
+        return [
+            *self.claimcitation_set.select_related("claim"),
+            *self.quotecitation_set.select_related("quote"),
+            *self.agreementcitation_set.select_related("agreement"),
+        ]
+
+    def reanchor_citations(self):
+        """Recompute the offsets of every citation after the body changed."""
+        for citation in self.citations():
+            citation.source = self
+            citation.save()
+
+    def is_independent_of(self, other):
+        """The independence rule: the same outlet, or relaying the other's outlet, counts once."""
+        if self.pk == other.pk:
+            return False
+        if self.outlet_id and self.outlet_id == other.outlet_id:
+            return False
+        relayed = {o.pk for o in self.relays.all()}
+        other_relayed = {o.pk for o in other.relays.all()}
+        if other.outlet_id and other.outlet_id in relayed:
+            return False
+        if self.outlet_id and self.outlet_id in other_relayed:
+            return False
+        return True
+
+
+class CitationStance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    MENTIONS = "mentions", "Mentions"
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, entry_slug, source_slug, start, end):
+        entry_field = self.model.entry_field
+        return self.get(**{f"{entry_field}__slug": entry_slug, "source__slug": source_slug, "start": start, "end": end})
+
+
+class Citation(models.Model):
+    """A verbatim passage of a source that an entry rests on.
+
+    Concrete citations (ClaimCitation, …) add a foreign key to their entry and name it
+    in ``entry_field``. The offsets are computed from the excerpt, never typed.
+    """
+
+    Stance = CitationStance
+    entry_field = None
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    excerpt = models.TextField(help_text="Copy the passage verbatim from the source.")
+    start = models.PositiveIntegerField(editable=False, help_text="Offset of the passage in the source body.")
+    end = models.PositiveIntegerField(editable=False)
+    stance = models.CharField(max_length=20, choices=CitationStance.choices, default=CitationStance.SUPPORTS)
+    note = models.CharField(max_length=500, blank=True)
+
+    objects = CitationManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["source", "start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="%(class)s_offsets_ordered"),
+            models.CheckConstraint(condition=models.Q(stance__in=CitationStance.values), name="%(class)s_stance_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} [{self.start}:{self.end}]"
+
+    def save(self, *args, **kwargs):
+        self.anchor()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.source.get_absolute_url()}#passage-{self.start}-{self.end}"
+
+    @property
+    def entry(self):
+        return getattr(self, self.entry_field)
+
+    def natural_key(self):
+        return (self.entry.slug, self.source.slug, self.start, self.end)
+
+    natural_key.dependencies = ["sources.source"]
+
+    def anchor(self):
+        """Find the excerpt in the source body and set the offsets; refuse it when it is not there."""
+        span = text.locate(self.excerpt, self.source.body)
+        if span is None:
+            excerpt = Truncator(self.excerpt.strip()).chars(80)
+            raise ValidationError({"excerpt": f"The excerpt “{excerpt}” is not in the source “{self.source}”."})
+        self.start, self.end = span
+
+    def clean(self):
+        if self.source_id is not None and self.excerpt:
+            self.anchor()
+
+    @property
+    def passage(self):
+        """The cited characters exactly as the source prints them."""
+        return self.source.body[self.start : self.end]

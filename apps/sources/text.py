@@ -1,0 +1,92 @@
+"""Finding an excerpt in a source's body the way a reader would.
+
+Analysts copy passages from web pages and PDFs, so the same words arrive with other
+whitespace, curly or straight quotes, and hyphens for dashes. We compare folded text and
+map the match back to offsets in the original body, so the highlighted passage on the
+public site is exactly the characters of the source.
+"""
+
+import hashlib
+import re
+
+# Each of these reads as the character it maps to; a verbatim excerpt may use either.
+FOLDED_CHARACTERS = str.maketrans(
+    {
+        "\u2018": "'",  # left single quotation mark
+        "\u2019": "'",  # right single quotation mark, apostrophe
+        "\u201a": "'",  # single low-9 quotation mark
+        "\u201b": "'",  # single high-reversed-9 quotation mark
+        "\u2032": "'",  # prime
+        "\u00b4": "'",  # acute accent used as an apostrophe
+        "`": "'",
+        "\u201c": '"',  # left double quotation mark
+        "\u201d": '"',  # right double quotation mark
+        "\u201e": '"',  # double low-9 quotation mark
+        "\u201f": '"',  # double high-reversed-9 quotation mark
+        "\u2033": '"',  # double prime
+        "\u00ab": '"',  # guillemets
+        "\u00bb": '"',
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2015": "-",  # horizontal bar
+        "\u2212": "-",  # minus sign
+    }
+)
+WHITESPACE = re.compile(r"\s+")
+
+
+def fold(text):
+    """Return ``(folded, positions)``: ``folded[i]`` comes from ``text[positions[i]]``.
+
+    Runs of whitespace (spaces, tabs, newlines, no-break spaces) become one space;
+    typographic quotes and dashes become their ASCII forms.
+    """
+    folded = []
+    positions = []
+    previous_was_space = False
+    for index, character in enumerate(text):
+        if character.isspace():
+            if previous_was_space:
+                continue
+            previous_was_space = True
+            folded.append(" ")
+        else:
+            previous_was_space = False
+            folded.append(character.translate(FOLDED_CHARACTERS))
+        positions.append(index)
+    return "".join(folded), positions
+
+
+def folded(text):
+    """The folded form of ``text``, without its leading and trailing whitespace."""
+    return fold(text.strip())[0]
+
+
+def locate(excerpt, body):
+    """Return ``(start, end)`` of ``excerpt`` in ``body``, or None when it is not there.
+
+    Offsets index the original body: ``body[start:end]`` is the passage as the source
+    prints it. The first occurrence wins.
+    """
+    needle = folded(excerpt)
+    if not needle:
+        return None
+    haystack, positions = fold(body)
+    index = haystack.find(needle)
+    if index < 0:
+        return None
+    return positions[index], positions[index + len(needle) - 1] + 1
+
+
+def contains(passage, text):
+    """Whether ``text`` occurs in ``passage``, compared folded."""
+    needle = folded(text)
+    return bool(needle) and needle in folded(passage)
+
+
+def content_hash(body):
+    """SHA-256 of the folded body: the same text re-pasted with other spacing is a duplicate."""
+    return hashlib.sha256(folded(body).encode("utf-8")).hexdigest()

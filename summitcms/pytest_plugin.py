@@ -1,0 +1,54 @@
+"""Test environment and shared fixtures, loaded with ``-p`` before pytest-django.
+
+The settings are the production ones (debug off) with a throwaway secret key and
+plain HTTP, so the tests exercise what a deployment runs.
+"""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# Sync Playwright runs an event loop in the test thread; Django's ORM must allow it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IN_CI = bool(os.environ.get("CI"))
+
+
+def missing_part(reason):
+    """Skip a test whose tool is absent, but fail under CI, where everything must be present."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        missing_part("Chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture
+def require_postgres(settings):
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("runs on PostgreSQL only: set DATABASE_URL (make test does on CI's second pass)")

@@ -1,0 +1,94 @@
+"""The settings read the environment and refuse to start unsafely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    if "SUMMITCMS_VAR_DIR" in env:
+        environment.pop("DATABASE_URL", None)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_a_bad_boolean():
+    result = manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_it_starts_without_configuration_in_debug():
+    result = manage("check", DJANGO_DEBUG="1", SUMMITCMS_VAR_DIR=str(ROOT / "var" / "test-settings"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 20 + "a-long-and-random-production-secret-key-value",
+        DJANGO_ALLOWED_HOSTS="summit.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_migrations_are_complete():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+WRITER = """
+from django.db import transaction
+from apps.editorial.models import Topic
+for n in range({rounds}):
+    with transaction.atomic():
+        # Read, then write: in SQLite's default deferred mode two such transactions
+        # fail at once with "database is locked" instead of waiting for each other.
+        count = Topic.objects.count()
+        Topic.objects.create(name=f"{worker}-{{n}}-{{count}}", slug=f"w{worker}-{{n}}")
+"""
+
+
+def test_concurrent_writers_on_sqlite_wait_for_each_other(tmp_path):
+    env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(tmp_path)}
+    migrated = manage("migrate", "--noinput", **env)
+    assert migrated.returncode == 0, migrated.stderr
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(env)
+    environment.pop("DATABASE_URL", None)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", WRITER.format(rounds=25, worker=worker)],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for worker in range(6)
+    ]
+    errors = [worker.communicate(timeout=120)[1] for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers), "\n".join(errors)
+    assert not any("locked" in error for error in errors)
+    count = manage("shell", "-c", "from apps.editorial.models import Topic; print(Topic.objects.count())", **env)
+    assert count.stdout.strip().endswith("150")
