@@ -87,6 +87,11 @@ class Claim(Entry):
         if self.quantity is None and (self.quantity_unit or self.quantity_qualifier):
             raise ValidationError({"quantity": "A unit or qualifier needs a quantity."})
 
+    def is_contradicted(self):
+        return any(r.kind == RelationKind.CONTRADICTS for r in self.relations_from.all()) or any(
+            r.kind == RelationKind.CONTRADICTS for r in self.relations_to.all()
+        )
+
     @property
     def quantity_display(self):
         if self.quantity is None:

@@ -101,3 +101,17 @@ class Entry(Stamped):
 
     def supporting_citations(self):
         return [c for c in self.citations.all() if c.stance == "supports"]
+
+    def is_contradicted(self):
+        """Whether another entry is recorded as contradicting this one (claims override)."""
+        return False
+
+    def corroboration(self):
+        """How many independent sources support this entry, or whether it is disputed.
+
+        Prefetch ``citations__source__relays`` (and, for claims, the relations) when
+        showing many entries; otherwise this costs queries per entry.
+        """
+        from apps.sources.corroboration import corroboration
+
+        return corroboration(self.citations.all(), contradicted=self.is_contradicted())

@@ -119,16 +119,17 @@ class Source(Stamped):
             citation.save()
 
     def is_independent_of(self, other):
-        """The independence rule: the same outlet, or relaying the other's outlet, counts once."""
+        """The independence rule: the same outlet, or relaying the other's outlet, counts once.
+
+        Reads ``relays`` of both sources: prefetch it when comparing many.
+        """
         if self.pk == other.pk:
             return False
         if self.outlet_id and self.outlet_id == other.outlet_id:
             return False
-        relayed = {o.pk for o in self.relays.all()}
-        other_relayed = {o.pk for o in other.relays.all()}
-        if other.outlet_id and other.outlet_id in relayed:
+        if other.outlet_id and other.outlet_id in {o.pk for o in self.relays.all()}:
             return False
-        if self.outlet_id and self.outlet_id in other_relayed:
+        if self.outlet_id and self.outlet_id in {o.pk for o in other.relays.all()}:
             return False
         return True
 
