@@ -1,3 +1,4 @@
+import reversion
 from django.db import models
 from django.urls import reverse
 
@@ -8,6 +9,7 @@ def alias_list(aliases):
     return [line.strip() for line in aliases.splitlines() if line.strip()]
 
 
+@reversion.register()
 class Person(Stamped):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -46,6 +48,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@reversion.register()
 class Organization(Stamped):
     """A state, ministry, company, outlet or international body: one model serves an
     outlet (TASS publishes news) and a party (TASS signs with Xinhua)."""

@@ -11,7 +11,17 @@ class AgreementCitationInline(CitationInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
-    list_display = ["title", "kind", "documents", "signed_on", "event", "status", "supporting", "updated_at"]
+    list_display = [
+        "title",
+        "kind",
+        "documents",
+        "signed_on",
+        "event",
+        "status",
+        "supporting",
+        "corroboration",
+        "updated_at",
+    ]
     list_select_related = ["event"]
     list_filter = ["status", "kind", "event", "topics"]
     search_fields = ["title", "slug", "summary"]
@@ -19,8 +29,8 @@ class AgreementAdmin(EntryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AgreementCitationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "documents", "status"]}),
+        (None, {"fields": ["title", "slug", "kind", "documents"]}),
         ("Who and when", {"fields": ["parties", "signatories", "signed_on", "place", "event"]}),
         ("Content", {"fields": ["topics", "summary", "document_url", "notes"]}),
-        ("Record", {"classes": ["collapse"], "fields": EntryAdmin.stamp_fields}),
+        EntryAdmin.record_fieldset,
     ]

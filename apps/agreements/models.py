@@ -1,3 +1,4 @@
+import reversion
 from django.db import models
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ class AgreementKind(models.TextChoices):
     CONTRACT = "contract", "Contract"
 
 
+@reversion.register(follow=["citations"])
 class Agreement(Entry):
     """A signed document, or a group of documents the coverage counts together."""
 
@@ -51,6 +53,7 @@ class Agreement(Entry):
         return reverse("agreements:detail", args=[self.slug])
 
 
+@reversion.register()
 class AgreementCitation(Citation):
     entry_field = "agreement"
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="citations")

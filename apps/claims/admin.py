@@ -20,18 +20,31 @@ class ClaimRelationInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(EntryAdmin):
-    list_display = ["__str__", "event", "credibility", "quantity_display", "status", "supporting", "updated_at"]
+    list_display = [
+        "__str__",
+        "event",
+        "credibility",
+        "quantity_display",
+        "status",
+        "supporting",
+        "corroboration",
+        "updated_at",
+    ]
     list_select_related = ["event", "created_by"]
     list_filter = ["status", "credibility", "event", "topics"]
     search_fields = ["statement", "slug"]
     autocomplete_fields = ["event", "topics", "attributed_to", "quotes", "agreements"]
     prepopulated_fields = {"slug": ["statement"]}
     inlines = [ClaimCitationInline, ClaimRelationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_contradiction()
+
     fieldsets = [
-        (None, {"fields": ["statement", "slug", "status", "credibility", "attributed_to"]}),
+        (None, {"fields": ["statement", "slug", "credibility", "attributed_to"]}),
         ("Quantity", {"fields": ["quantity_qualifier", "quantity", "quantity_unit", "quantity_period"]}),
         ("Context", {"fields": ["event", "topics", "quotes", "agreements", "notes"]}),
-        ("Record", {"classes": ["collapse"], "fields": EntryAdmin.stamp_fields}),
+        EntryAdmin.record_fieldset,
     ]
 
     @admin.display(description="quantity")

@@ -1,3 +1,4 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -5,7 +6,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, Topic
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Topic
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -30,6 +31,21 @@ class QuantityQualifier(models.TextChoices):
     UP_TO = "up_to", "up to"
 
 
+class ClaimQuerySet(EntryQuerySet):
+    def with_contradiction(self):
+        """Annotate ``contradicted``, so ``corroboration()`` needs no query per claim for it."""
+        contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
+        return self.annotate(
+            contradicted=models.Exists(contradicts.filter(from_claim=models.OuterRef("pk")))
+            | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk")))
+        )
+
+
+class ClaimManager(EntryManager.from_queryset(ClaimQuerySet)):
+    pass
+
+
+@reversion.register(follow=["citations", "relations_from"])
 class Claim(Entry):
     """A factual assertion the coverage makes, in the analyst's words, resting on excerpts."""
 
@@ -87,7 +103,11 @@ class Claim(Entry):
         if self.quantity is None and (self.quantity_unit or self.quantity_qualifier):
             raise ValidationError({"quantity": "A unit or qualifier needs a quantity."})
 
+    objects = ClaimManager()
+
     def is_contradicted(self):
+        if hasattr(self, "contradicted"):
+            return self.contradicted
         return any(r.kind == RelationKind.CONTRADICTS for r in self.relations_from.all()) or any(
             r.kind == RelationKind.CONTRADICTS for r in self.relations_to.all()
         )
@@ -102,6 +122,7 @@ class Claim(Entry):
         return f"{shown} ({self.quantity_period})" if self.quantity_period else shown
 
 
+@reversion.register()
 class ClaimCitation(Citation):
     entry_field = "claim"
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
@@ -129,6 +150,7 @@ class ClaimRelationManager(models.Manager):
         return self.get(from_claim__slug=from_slug, to_claim__slug=to_slug, kind=kind)
 
 
+@reversion.register()
 class ClaimRelation(models.Model):
     """“from_claim contradicts / refines / duplicates to_claim”."""
 

@@ -1,26 +1,31 @@
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from reversion.models import Version
 
-from . import workflow
+from . import history, workflow
 from .models import Status, Topic
 
 
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
 class StampedAdmin(admin.ModelAdmin):
-    """Fills in who created and who last changed a record."""
+    """Fills in who created and who last changed a record, and keeps its history.
+
+    Every add and change through the admin is recorded as a revision (django-reversion)
+    with its user and change message; the history page shows old and new values and
+    restores any earlier version through the same rules as an edit.
+    """
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
     stamp_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    object_history_template = "admin/editorial/object_history.html"
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *self.stamp_fields]
@@ -30,6 +35,88 @@ class StampedAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                workflow.ensure_baseline(obj)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active() and not reversion.get_comment():
+            reversion.set_comment(entry.get_change_message() or "Saved without changes.")
+        return entry
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        rows = history.timeline(obj) if obj is not None else []
+        for row in rows[1:]:
+            row["restore_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_restore", args=[quote(obj.pk), row["version"].pk]
+            )
+        return super().history_view(request, object_id, {"versions": rows, **(extra_context or {})})
+
+    def restore_view(self, request, object_id, version_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)])
+        errors = []
+        if request.method == "POST":
+            try:
+                history.restore(obj, version, request.user, expected_version=request.POST.get("version"))
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                self.message_user(
+                    request, f"Restored “{obj}” as it was on {version.revision.date_created:%Y-%m-%d %H:%M}."
+                )
+                return redirect(change_url)
+        latest = Version.objects.get_for_object(obj).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"Restore an earlier version of “{obj}”",
+            "version": version,
+            "changes": history.field_changes(type(obj), latest.field_dict, version.field_dict)
+            + history.child_changes(type(obj), obj, latest.revision, version.revision),
+            "errors": errors,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/editorial/restore.html", context)
+
+
+@admin.register(Topic)
+class TopicAdmin(StampedAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    stamp_fields = []
 
 
 class CitationInline(admin.TabularInline):
@@ -50,53 +137,218 @@ class CitationInline(admin.TabularInline):
 
 
 class EntryAdminForm(forms.ModelForm):
-    editing_user = None  # set by EntryAdmin.get_form
+    """Refuses to save over a newer version: the person keeps what they typed."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        if "status" in cleaned:
-            old = self.instance.status if self.instance.pk else Status.DRAFT
-            try:
-                workflow.check_status_change(self.editing_user, self.instance, old, cleaned["status"])
-            except forms.ValidationError as error:
-                self.add_error("status", error)
+        if self.instance.pk is not None:
+            # The admin runs this inside the transaction that saves: the row stays
+            # locked until the save, so two stale forms cannot both pass.
+            current = workflow.lock(type(self.instance), self.instance.pk)
+            if cleaned.get("seen_version") != current.version:
+                raise workflow.Conflict(workflow.conflict_message(current))
         return cleaned
 
 
+class EntryChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.prefetch_related(*self.model_admin.corroboration_prefetch)
+
+
 class EntryAdmin(StampedAdmin):
-    """What the admin of claims, quotes and agreements shares."""
+    """What the admin of claims, quotes and agreements shares: the editorial workflow."""
 
     form = EntryAdminForm
+    change_form_template = "admin/editorial/entry_change_form.html"
     list_filter = ["status"]
     list_per_page = 100
     date_hierarchy = "updated_at"
-    stamp_fields = [*StampedAdmin.stamp_fields, "verified_by", "verified_at", "version"]
+    workflow_fields = [
+        "status",
+        "verified_by",
+        "verified_at",
+        "submitted_at",
+        "review_note",
+        "retracted_at",
+        "correction",
+    ]
+    stamp_fields = [*StampedAdmin.stamp_fields, "version", *workflow_fields]
+    record_fieldset = ("Workflow and record", {"classes": ["collapse"], "fields": stamp_fields})
     list_select_related = ["created_by"]
+    actions = ["submit_selected", "verify_selected", "send_back_selected", "retract_selected"]
+    corroboration_prefetch = ["citations__source__relays"]
 
-    @admin.display(description="evidence", ordering="supporting_count")
+    # A full COUNT(*) of a large table on every page view costs more than the page.
+    show_full_result_count = False
+
+    @admin.display(description="supporting")
     def supporting(self, obj):
-        return obj.supporting_count
+        return len(obj.supporting_citations())
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(supporting_count=Count("citations", filter=Q(citations__stance="supports")))
-        )
+    @admin.display(description="corroboration")
+    def corroboration(self, obj):
+        return obj.corroboration().label
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        if "status" in form_class.base_fields:
-            current = obj.status if obj is not None else Status.DRAFT
-            allowed = workflow.statuses_for(request.user, self.model, current)
-            form_class.base_fields["status"].choices = [(s.value, s.label) for s in allowed]
-        form_class.editing_user = request.user
-        return form_class
+    def get_changelist(self, request, **kwargs):
+        return EntryChangeList
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": list(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        fieldsets[0][1]["fields"].append("seen_version")
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
-        if obj.status == Status.VERIFIED and (not change or "status" in form.changed_data):
-            obj.verified_by = request.user
-            obj.verified_at = timezone.now()
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {"transitions": workflow.available(obj, request.user) if obj is not None else []}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        edited = set(form.changed_data) - {"notes", "seen_version"} or any(f.has_changed() for f in formsets)
+        if change and obj.status == Status.VERIFIED and edited:
+            workflow.return_to_review(obj, request.user, "its content or evidence changed after verification.")
+            self.message_user(
+                request, f"“{obj}” was verified; after this change it is back in review.", messages.WARNING
+            )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id, name):
+        obj = self.get_object(request, unquote(object_id))
+        transition = workflow.TRANSITIONS.get(name)
+        if obj is None or transition is None:
+            raise Http404
+        if not self.has_change_permission(request, obj) or (
+            transition.editors_only and not workflow.can_verify(request.user, self.model)
+        ):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)])
+        note = request.POST.get("note", "")
+        errors = []
+        if request.method == "POST":
+            try:
+                workflow.apply(obj, name, request.user, note=note, expected_version=request.POST.get("version"))
+            except workflow.Conflict as conflict:
+                self.message_user(request, " ".join(conflict.messages), messages.ERROR)
+                return redirect(change_url)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                self.message_user(request, f"“{obj}” was {transition.done}.")
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "title": f"{transition.label}: {obj}",
+            "transition": transition,
+            "errors": errors,
+            "warnings": [] if errors else workflow.refusals(obj, transition, request.user, note="-"),
+            "note": note,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/editorial/transition.html", context)
+
+    # Bulk actions: each entry goes through workflow.apply, like the buttons.
+
+    def has_verify_permission(self, request):
+        return workflow.can_verify(request.user, self.model)
+
+    def run_transition(self, request, queryset, name):
+        transition = workflow.TRANSITIONS[name]
+        note = request.POST.get("note", "")
+        if transition.needs_note and not request.POST.get("apply"):
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"{transition.label}: {queryset.count()} {self.opts.verbose_name_plural}",
+                "transition": transition,
+                "queryset": queryset,
+                "action": f"{name}_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/editorial/bulk_note.html", context)
+        done, refused = 0, []
+        for entry in queryset.order_by("pk"):
+            try:
+                workflow.apply(entry, name, request.user, note=note)
+            except ValidationError as error:
+                refused.append(f"“{entry}”: {' '.join(error.messages)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} {self.opts.verbose_name_plural} {transition.done}.")
+        for reason in refused:
+            self.message_user(request, f"Not {transition.done}: {reason}", messages.ERROR)
+        return None
+
+    @admin.action(description="Submit selected for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        return self.run_transition(request, queryset, "submit")
+
+    @admin.action(description="Verify selected", permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        return self.run_transition(request, queryset, "verify")
+
+    @admin.action(description="Send selected back to their authors", permissions=["verify"])
+    def send_back_selected(self, request, queryset):
+        return self.run_transition(request, queryset, "send_back")
+
+    @admin.action(description="Retract selected (with a correction note)", permissions=["verify"])
+    def retract_selected(self, request, queryset):
+        return self.run_transition(request, queryset, "retract")
+
+
+def review_queue_view(request):
+    """What awaits review across claims, quotes and agreements, oldest first."""
+    from apps.agreements.models import Agreement
+    from apps.claims.models import Claim
+    from apps.quotes.models import Quote
+
+    models_ = [m for m in (Claim, Quote, Agreement) if workflow.can_verify(request.user, m)]
+    if not models_:
+        raise PermissionDenied
+    rows = []
+    for model in models_:
+        queryset = model.objects.filter(status=Status.IN_REVIEW).select_related("created_by")
+        if model is Claim:
+            queryset = queryset.with_contradiction()
+        for entry in queryset.prefetch_related("citations__source__relays"):
+            rows.append(
+                {
+                    "entry": entry,
+                    "kind": model._meta.verbose_name,
+                    "url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[entry.pk]),
+                    "supporting": len(entry.supporting_citations()),
+                    "corroboration": entry.corroboration(),
+                    "own": entry.created_by_id == request.user.pk,
+                }
+            )
+    rows.sort(key=lambda row: (row["entry"].submitted_at is None, row["entry"].submitted_at, row["entry"].pk))
+    context = {**admin.site.each_context(request), "title": "Review queue", "rows": rows}
+    return TemplateResponse(request, "admin/editorial/review_queue.html", context)

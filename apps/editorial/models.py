@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -21,6 +22,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
+@reversion.register()
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -75,6 +77,14 @@ class Entry(Stamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last went into review; the queue is oldest first."
+    )
+    review_note = models.TextField(blank=True, editable=False, help_text="Why an editor last sent it back.")
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    correction = models.TextField(
+        "correction note", blank=True, editable=False, help_text="Shown to readers in place of a retracted entry."
+    )
     notes = models.TextField("internal notes", blank=True, help_text="For the desk only; never shown to readers.")
     # Bumped on every save: a form that was opened at an older version is stale.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -101,6 +111,23 @@ class Entry(Stamped):
 
     def supporting_citations(self):
         return [c for c in self.citations.all() if c.stance == "supports"]
+
+    def evidence_problems(self):
+        """Sentences for each broken provenance rule of this entry's evidence."""
+        return [problem for c in self.citations.all() if (problem := c.anchor_problem())]
+
+    def integrity_problems(self, four_eyes=True):
+        """Every rule of the design this entry breaks, as sentences (empty when sound).
+
+        ``check_corpus`` reports these for data that arrived without the admin's checks.
+        """
+        problems = self.evidence_problems()
+        if self.status == Status.VERIFIED:
+            if not self.supporting_citations():
+                problems.append("It is verified without a supporting citation.")
+            if four_eyes and self.verified_by_id and self.verified_by_id == self.created_by_id:
+                problems.append("It was verified by the person who created it (four-eyes rule).")
+        return problems
 
     def is_contradicted(self):
         """Whether another entry is recorded as contradicting this one (claims override)."""

@@ -1,12 +1,51 @@
 """The rules of the editorial workflow, in one place.
 
-The admin form, the admin actions and the management commands all call these
-functions, so a rule is enforced once, whatever path a change takes.
+Every write that moves an entry through the workflow — the buttons on the change form,
+the bulk actions, a restore from history — calls these functions. Each runs in one
+transaction, locks the entry's row, refuses a stale version, saves through ``save()``
+(never ``queryset.update()``, which would skip history and the conflict check) and
+records a revision with who did it and why.
 """
 
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass
 
-from .models import EDITOR_STATUSES, Status
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from reversion.models import Version
+
+from .models import Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str  # the button
+    sources: tuple
+    target: str
+    editors_only: bool
+    needs_note: bool
+    done: str  # "… was verified"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit", "Submit for review", (Status.DRAFT,), Status.IN_REVIEW, False, False, "submitted for review"
+        ),
+        Transition("verify", "Verify", (Status.IN_REVIEW,), Status.VERIFIED, True, False, "verified"),
+        Transition("send_back", "Send back", (Status.IN_REVIEW,), Status.DRAFT, True, True, "sent back to its author"),
+        Transition("retract", "Retract", (Status.VERIFIED,), Status.RETRACTED, True, True, "retracted"),
+    ]
+}
+
+
+class Conflict(ValidationError):
+    """Someone saved the entry after the form or page in hand was opened."""
 
 
 def can_verify(user, model):
@@ -14,21 +53,126 @@ def can_verify(user, model):
     return user.has_perm(model.verify_permission())
 
 
-def statuses_for(user, model, current):
-    """The statuses ``user`` may choose in a form for an entry now in ``current``."""
-    if can_verify(user, model):
-        return list(Status)
-    allowed = [Status.DRAFT, Status.IN_REVIEW]
-    if current in EDITOR_STATUSES:
-        allowed.append(Status(current))
-    return allowed
+def can_change(user, model):
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
-def check_status_change(user, entry, old, new):
-    """Refuse a status change ``user`` may not make, with a sentence that says why."""
-    if old == new:
-        return
-    if (new in EDITOR_STATUSES or old in EDITOR_STATUSES) and not can_verify(user, type(entry)):
-        raise ValidationError(
-            f"Only an editor can change the status from “{Status(old).label}” to “{Status(new).label}”."
-        )
+def four_eyes():
+    return settings.SUMMITCMS_FOUR_EYES
+
+
+def conflict_message(entry):
+    """Who changed ``entry`` and when, for a person whose copy is stale."""
+    who = entry.updated_by.get_username() if entry.updated_by_id else "someone else"
+    when = date_format(timezone.localtime(entry.updated_at), "j F Y, H:i:s")
+    return (
+        f"“{entry}” was changed by {who} at {when} (UTC), after you opened it. "
+        "Your changes were not saved: reload the page to see the current version."
+    )
+
+
+def refusals(entry, transition, user, note=""):
+    """Why ``user`` may not apply ``transition`` to ``entry`` now: a list of sentences."""
+    model = type(entry)
+    noun = model._meta.verbose_name
+    if not can_change(user, model):
+        return [f"You cannot change {model._meta.verbose_name_plural}."]
+    if transition.editors_only and not can_verify(user, model):
+        return [f"Only an editor can {transition.label.lower()} a {noun}."]
+    if entry.status not in transition.sources:
+        allowed = " or ".join(Status(s).label.lower() for s in transition.sources)
+        now = entry.get_status_display().lower()
+        return [f"Only a {noun} that is {allowed} can be {transition.done}; this one is {now}."]
+    problems = []
+    if transition.needs_note and not note.strip():
+        problems.append("Give a note saying why; the author and the history will show it.")
+    if transition.target == Status.VERIFIED:
+        if not entry.supporting_citations():
+            problems.append("It has no supporting citation: add the passage it rests on first.")
+        if four_eyes() and entry.created_by_id is not None and entry.created_by_id == user.pk:
+            problems.append("You created it: another editor must verify it (four-eyes rule).")
+        problems += entry.evidence_problems()
+    return problems
+
+
+def available(entry, user):
+    """The transitions ``user`` could start on ``entry`` (their rules are checked on applying)."""
+    model = type(entry)
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if entry.status in t.sources and can_change(user, model) and (not t.editors_only or can_verify(user, model))
+    ]
+
+
+def lock(model, pk):
+    """The entry, re-read with its row locked until the transaction ends."""
+    return model.objects.select_for_update().select_related("updated_by").get(pk=pk)
+
+
+def ensure_baseline(entry):
+    """Record the entry as it is before its first recorded change.
+
+    Entries that arrived through ``loaddata`` have no history yet; without this their
+    first edit would keep the new values but lose the old ones.
+    """
+    if not Version.objects.get_for_object(entry).exists():
+        with reversion.create_revision():
+            reversion.set_comment("Version before the first recorded change.")
+            reversion.add_to_revision(entry)
+
+
+def stamp(entry, user):
+    entry.updated_by = user
+    entry.version += 1
+
+
+def apply(entry, name, user, note="", expected_version=None):
+    """Apply the transition ``name`` to ``entry`` as ``user``; return the saved entry.
+
+    Raises ``Conflict`` when the entry changed since ``expected_version``, and
+    ``ValidationError`` (with every reason) when a rule refuses it.
+    """
+    transition = TRANSITIONS[name]
+    model = type(entry)
+    with transaction.atomic():
+        current = lock(model, entry.pk)
+        if expected_version is not None and current.version != int(expected_version):
+            raise Conflict(conflict_message(current))
+        problems = refusals(current, transition, user, note)
+        if problems:
+            raise ValidationError(problems)
+        ensure_baseline(current)
+        with reversion.create_revision():
+            now = timezone.now()
+            current.status = transition.target
+            if transition.target == Status.IN_REVIEW:
+                current.submitted_at = now
+            elif transition.target == Status.VERIFIED:
+                current.verified_by, current.verified_at = user, now
+                current.review_note = ""
+            elif name == "send_back":
+                current.review_note = note.strip()
+            elif transition.target == Status.RETRACTED:
+                current.retracted_at, current.correction = now, note.strip()
+            stamp(current, user)
+            current.save()
+            reversion.set_user(user)
+            reversion.set_comment(
+                f"{transition.done.capitalize()}." + (f" Note: {note.strip()}" if note.strip() else "")
+            )
+    return current
+
+
+def return_to_review(entry, user, reason):
+    """A verified entry whose content or evidence changed goes back to review.
+
+    Call inside the transaction (and revision) that made the change.
+    """
+    entry.status = Status.IN_REVIEW
+    entry.submitted_at = timezone.now()
+    stamp(entry, user)
+    entry.save()
+    if reversion.is_active():
+        reversion.set_comment(f"Returned to review: {reason}")

@@ -1,3 +1,4 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -5,6 +6,7 @@ from django.urls import reverse
 from apps.editorial.models import SlugNaturalKeyManager, Stamped
 
 
+@reversion.register()
 class Event(Stamped):
     """A summit, or a part of one (talks, a state dinner, a press briefing)."""
 

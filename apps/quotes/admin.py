@@ -30,17 +30,27 @@ class QuoteCitationInline(CitationInline):
 
 @admin.register(Quote)
 class QuoteAdmin(EntryAdmin):
-    list_display = ["__str__", "speaker", "said_on", "occasion", "is_partial", "status", "supporting", "updated_at"]
+    list_display = [
+        "__str__",
+        "speaker",
+        "said_on",
+        "occasion",
+        "is_partial",
+        "status",
+        "supporting",
+        "corroboration",
+        "updated_at",
+    ]
     list_select_related = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
-    list_filter = ["status", "is_partial", "is_paraphrase", "language", "occasion", "topics"]
+    list_filter = ["status", "is_partial", "is_paraphrase", "occasion", "topics"]
     search_fields = ["text", "slug", "speaker__name", "speaker_organization__name", "context"]
     autocomplete_fields = ["speaker", "speaker_organization", "speaker_statement", "occasion", "topics", "agreements"]
     prepopulated_fields = {"slug": ["text"]}
     inlines = [QuoteCitationInline]
     fieldsets = [
-        (None, {"fields": ["text", "slug", "status"]}),
+        (None, {"fields": ["text", "slug"]}),
         ("Who said it", {"fields": ["speaker", "speaker_organization", "speaker_statement"]}),
         ("When and where", {"fields": ["occasion", "said_on", "language", "is_partial", "is_paraphrase", "context"]}),
         ("Cross-references", {"fields": ["topics", "agreements", "notes"]}),
-        ("Record", {"classes": ["collapse"], "fields": EntryAdmin.stamp_fields}),
+        EntryAdmin.record_fieldset,
     ]

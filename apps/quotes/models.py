@@ -1,3 +1,4 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,6 +12,7 @@ from apps.sources import text
 from apps.sources.models import Citation, CitationStance
 
 
+@reversion.register(follow=["citations"])
 class Quote(Entry):
     """Words someone said or wrote, verbatim.
 
@@ -87,10 +89,17 @@ class Quote(Entry):
             return None
         return f"The quote “{Truncator(self.text).chars(80)}” is not in any of its supporting excerpts."
 
+    def evidence_problems(self):
+        problems = super().evidence_problems()
+        if missing := self.check_text_in_evidence():
+            problems.append(missing)
+        return problems
+
     def check_text_in_evidence(self):
         return self.text_missing_from(c.excerpt for c in self.citations.all() if c.stance == CitationStance.SUPPORTS)
 
 
+@reversion.register()
 class QuoteCitation(Citation):
     entry_field = "quote"
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="citations")

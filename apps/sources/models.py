@@ -1,3 +1,4 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -28,6 +29,7 @@ class SourceKind(models.TextChoices):
     WIRE = "wire", "Wire"
 
 
+@reversion.register()
 class Source(Stamped):
     """A piece of coverage, kept whole so that every excerpt can be found in it."""
 
@@ -203,6 +205,22 @@ class Citation(models.Model):
     def clean(self):
         if self.source_id is not None and self.excerpt:
             self.anchor()
+
+    def anchor_problem(self):
+        """A sentence when the stored offsets do not point at the excerpt, else None.
+
+        Catches data that arrived without ``save()`` (``loaddata``, raw SQL).
+        """
+        excerpt = Truncator(self.excerpt.strip()).chars(80)
+        span = text.locate(self.excerpt, self.source.body)
+        if span is None:
+            return f"The excerpt “{excerpt}” is not in the source “{self.source}”."
+        if span != (self.start, self.end):
+            return (
+                f"The excerpt “{excerpt}” is recorded at {self.start}–{self.end} of “{self.source}” "
+                f"but found at {span[0]}–{span[1]}."
+            )
+        return None
 
     @property
     def passage(self):

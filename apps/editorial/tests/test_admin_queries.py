@@ -64,4 +64,4 @@ def test_changelist_query_count_does_not_grow_with_rows(client, changelist):
     populate(12)
     many = count_queries(client, url)
     assert many == few, f"{changelist}: {few} queries for a few rows, {many} for more"
-    assert many <= 12
+    assert many <= 13  # session, user, 2 permission, filter choices, count, rows, evidence (3), dates (2)
