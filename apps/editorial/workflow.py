@@ -108,7 +108,7 @@ def available(entry, user):
 
 def lock(model, pk):
     """The entry, re-read with its row locked until the transaction ends."""
-    return model.objects.select_for_update().select_related("updated_by").get(pk=pk)
+    return model.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
 
 
 def ensure_baseline(entry):
