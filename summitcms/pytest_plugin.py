@@ -38,11 +38,6 @@ def missing_part(reason):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
         missing_part("Chromium is not installed (apt-get install chromium)")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.templatetags.static import static
+from django.views.generic import RedirectView, TemplateView
 
 from apps.editorial.admin import review_queue_view
 
@@ -10,6 +11,8 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="site/home.html"), name="home"),
+    # Browsers ask for /favicon.ico on every site, the admin included.
+    path("favicon.ico", RedirectView.as_view(url=static("site/favicon.svg"), permanent=True)),
     path("admin/review/", admin.site.admin_view(review_queue_view), name="review_queue"),
     path("admin/", admin.site.urls),
     path("claims/", include("apps.claims.urls")),

@@ -16,6 +16,7 @@ class ClaimRelationInline(admin.TabularInline):
     fields = ["kind", "to_claim", "note"]
     extra = 0
     verbose_name = "relation to another claim"
+    verbose_name_plural = "relations to other claims"
 
 
 @admin.register(Claim)

@@ -123,6 +123,8 @@ class CitationInline(admin.TabularInline):
     """Evidence rows under an entry: the source and the passage copied from it."""
 
     extra = 1
+    verbose_name = "citation"
+    verbose_name_plural = "evidence: passages of sources"
     autocomplete_fields = ["source"]
     fields = ["source", "excerpt", "stance", "note", "start", "end"]
     readonly_fields = ["start", "end"]
@@ -259,7 +261,7 @@ class EntryAdmin(StampedAdmin):
             except ValidationError as error:
                 errors = error.messages
             else:
-                self.message_user(request, f"“{obj}” was {transition.done}.")
+                self.message_user(request, f"“{obj}” was {transition.done}.", messages.SUCCESS)
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
@@ -302,7 +304,7 @@ class EntryAdmin(StampedAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} {self.opts.verbose_name_plural} {transition.done}.")
+            self.message_user(request, f"{done} {self.opts.verbose_name_plural} {transition.done}.", messages.SUCCESS)
         for reason in refused:
             self.message_user(request, f"Not {transition.done}: {reason}", messages.ERROR)
         return None

@@ -1,0 +1,9 @@
+import pytest
+
+from summitcms.pytest_plugin import CHROMIUM, CHROMIUM_ARGS
+
+
+# Here rather than in the plugin: a conftest fixture overrides pytest-playwright's.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

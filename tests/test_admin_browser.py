@@ -1,0 +1,81 @@
+"""An analyst and an editor doing their daily work in the admin, in Chromium."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from apps.claims.models import Claim
+from apps.editorial.testing import make_analyst, make_editor, make_source
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+PASSWORD = "a-long-test-password"
+
+
+def log_in(browser, live_server, username, errors):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_analyst_records_a_claim_and_another_editor_verifies_it(browser, live_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    make_analyst("analyst")
+    make_editor("editor")
+    make_source(
+        title="Xi in Moscow", body="China's trade with Russia reached a record high in 2022, increasing by 30%."
+    )
+    errors = []
+
+    page = log_in(browser, live_server, "analyst", errors)
+    page.goto(f"{live_server.url}/admin/claims/claim/add/")
+    page.locator("#id_statement").press_sequentially("China's trade with Russia grew by 30% in 2022.")
+    assert page.input_value("#id_slug").startswith("chinas-trade-with-russia")  # prepopulated as typed
+    page.fill("#id_quantity", "30")
+    page.fill("#id_quantity_unit", "%")
+    page.fill("#id_quantity_period", "2022")
+    # The source is chosen with the autocomplete widget, as an analyst does.
+    page.click("#citations-0 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", "Xi in")
+    page.click(".select2-results__option:has-text('Xi in Moscow')")
+    page.fill("#id_citations-0-excerpt", "reached a record high in 2022, increasing by 30%")
+    page.screenshot(path=SCREENSHOTS / "admin-claim-add.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.screenshot(path=SCREENSHOTS / "admin-claim-saved.png", full_page=True)
+    page.wait_for_selector(".messagelist .success")
+    page.click("text=Submit for review")
+    page.click("input[value='Submit for review']")
+    page.screenshot(path=SCREENSHOTS / "admin-claim-submitted.png", full_page=True)
+    page.wait_for_selector(".messagelist .success")
+    assert "In review" in page.inner_text(".entry-status")
+    assert page.locator("text=Verify").count() == 0  # no button an analyst cannot use
+    page.context.close()
+
+    page = log_in(browser, live_server, "editor", errors)
+    page.click("text=Review queue")
+    page.screenshot(path=SCREENSHOTS / "admin-review-queue.png", full_page=True)
+    page.click("#review-queue a")
+    page.click(".object-tools >> text=Verify")
+    page.click("input[value='Verify']")
+    page.wait_for_selector(".messagelist .success")
+    page.screenshot(path=SCREENSHOTS / "admin-claim-verified.png", full_page=True)
+    assert "verified by editor" in page.inner_text(".entry-status")
+    page.click("text=History")
+    page.screenshot(path=SCREENSHOTS / "admin-claim-history.png", full_page=True)
+    assert "Verified." in page.inner_text("#change-history")
+    page.context.close()
+
+    claim = Claim.objects.get()
+    assert claim.status == "verified" and claim.verified_by.username == "editor"
+    assert claim.created_by.username == "analyst"
+    assert claim.citations.get().start == len("China's trade with Russia ")
+    assert not errors, errors
