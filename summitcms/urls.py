@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.templatetags.static import static
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import TemplateView
 
 from apps.editorial.admin import review_queue_view
+from apps.editorial.views import favicon
 
 admin.site.site_header = "SummitCMS"
 admin.site.site_title = "SummitCMS admin"
@@ -11,8 +11,7 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="site/home.html"), name="home"),
-    # Browsers ask for /favicon.ico on every site, the admin included.
-    path("favicon.ico", RedirectView.as_view(url=static("site/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("admin/review/", admin.site.admin_view(review_queue_view), name="review_queue"),
     path("admin/", admin.site.urls),
     path("claims/", include("apps.claims.urls")),
