@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint clean
+WEB_CONCURRENCY ?= 2
+
+.PHONY: run serve test lint clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,13 @@ run: $(VENV)/.runtime
 	DJANGO_DEBUG=1 $(PY) manage.py bootstrap
 	@echo "SummitCMS on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: the production server (gunicorn; DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS required)
+serve: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn summitcms.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --error-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## test: the whole suite (set DATABASE_URL for PostgreSQL)
 test: $(VENV)/.dev
