@@ -142,3 +142,34 @@ class Entry(Stamped):
         from apps.sources.corroboration import corroboration
 
         return corroboration(self.citations.all(), contradicted=self.is_contradicted())
+
+
+class ContentVersionQuerySet(models.QuerySet):
+    def current(self):
+        """``(number, changed_at)`` of the published content; one query."""
+        row = self.filter(pk=1).values_list("number", "changed_at").first()
+        return row or (0, None)
+
+    def bump(self):
+        """Mark the content changed; every cached public page is stale from now on."""
+        from django.utils import timezone
+
+        if not self.filter(pk=1).update(number=models.F("number") + 1, changed_at=timezone.now()):
+            self.get_or_create(pk=1, defaults={"number": 1, "changed_at": timezone.now()})
+
+
+class ContentVersion(models.Model):
+    """One row counting changes to anything a reader can see.
+
+    Public pages are cached under this number, and every worker reads it from the
+    database on each request: a change made by any process (an admin save, a command,
+    loaddata) makes every cached page stale for the very next request.
+    """
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    objects = ContentVersionQuerySet.as_manager()
+
+    def __str__(self):
+        return f"content version {self.number}"

@@ -1,0 +1,150 @@
+"""Public pages are cached, and never served stale: not even for one request."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.claims.models import Claim
+from apps.editorial.models import ContentVersion
+from apps.editorial.testing import make_claim, make_source
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def verified_claim(statement="Trade reached a record high."):
+    return make_claim(citations=[(make_source(), "three-day visit")], status="verified", statement=statement)
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+@pytest.mark.django_db
+def test_a_second_request_is_served_from_the_cache_with_one_query(client):
+    claim = verified_claim()
+    url = claim.get_absolute_url()
+    first, _ = queries_for(client, url)
+    second, count = queries_for(client, url)
+    assert second.status_code == 200 and second.content == first.content
+    assert count == 1  # the content version
+
+
+@pytest.mark.django_db
+def test_an_edit_is_visible_on_the_very_next_request(client):
+    claim = verified_claim("Before the edit")
+    url = claim.get_absolute_url()
+    assert "Before the edit" in client.get(url).content.decode()
+    claim.statement = "After the edit"
+    claim.save()
+    assert "After the edit" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_retraction_removes_the_page_at_once(client):
+    claim = verified_claim()
+    url = claim.get_absolute_url()
+    assert client.get(url).status_code == 200
+    claim.status = "retracted"
+    claim.save()
+    assert "Trade reached a record high." not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_source_it_cites_is_visible_at_once(client):
+    claim = verified_claim()
+    client.get(claim.get_absolute_url())
+    number = ContentVersion.objects.current()[0]
+    source = claim.citations.get().source
+    source.title = "Renamed source"
+    source.save()
+    assert ContentVersion.objects.current()[0] > number
+
+
+@pytest.mark.django_db
+def test_conditional_get_answers_304_until_something_changes(client):
+    claim = verified_claim()
+    url = claim.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first["Last-Modified"]
+    again, count = queries_for(client, url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and count == 1
+    claim.statement = "Edited"
+    claim.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.mark.django_db
+def test_signed_in_people_and_the_admin_are_never_served_from_the_page_cache(client, admin_user):
+    claim = verified_claim()
+    client.get(claim.get_absolute_url())
+    client.force_login(admin_user)
+    _, count = queries_for(client, claim.get_absolute_url())
+    assert count > 1
+    assert "ETag" not in client.get("/admin/").headers
+
+
+def database_url():
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    host = quote(settings["HOST"] or "", safe="")
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgres://{settings['USER']}@{host}{port}/{settings['NAME']}"
+
+
+def in_another_process(code):
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retraction_by_another_process_is_visible_on_the_next_request(client, settings):
+    claim = verified_claim()
+    url = claim.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # now from this worker's cache
+    in_another_process(
+        f"from apps.claims.models import Claim; c = Claim.objects.get(pk={claim.pk}); c.status = 'retracted'; c.save()"
+    )
+    assert Claim.objects.get(pk=claim.pk).status == "retracted"
+    assert "Trade reached a record high." not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_by_loaddata_in_another_process_is_visible_on_the_next_request(client, tmp_path):
+    claim = verified_claim("Old wording")
+    url = claim.get_absolute_url()
+    assert "Old wording" in client.get(url).content.decode()
+    in_another_process(
+        "from django.core import serializers; from apps.claims.models import Claim; "
+        f"c = Claim.objects.get(pk={claim.pk}); c.statement = 'Wording from a fixture'; "
+        f"open({str(tmp_path / 'f.json')!r}, 'w').write(serializers.serialize('json', [c])); "
+        f"from django.core.management import call_command; call_command('loaddata', {str(tmp_path / 'f.json')!r})"
+    )
+    assert "Wording from a fixture" in client.get(url).content.decode()
+
+
+def test_the_shared_cache_is_redis_when_cache_url_is_set(settings):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if os.environ.get("CACHE_URL"):
+        assert backend == "django.core.cache.backends.redis.RedisCache"
+    else:
+        assert backend == "django.core.cache.backends.locmem.LocMemCache"
