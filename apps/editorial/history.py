@@ -173,8 +173,8 @@ def restore(obj, version, user, expected_version=None):
     is_entry = issubclass(model, Entry)
     with transaction.atomic():
         current = workflow.lock(model, obj.pk) if is_entry else model.objects.select_for_update().get(pk=obj.pk)
-        if is_entry and expected_version is not None and current.version != int(expected_version):
-            raise workflow.Conflict(workflow.conflict_message(current))
+        if is_entry:
+            workflow.check_version(current, expected_version)
         workflow.ensure_baseline(current)
         try:
             with reversion.create_revision():

@@ -72,6 +72,18 @@ def conflict_message(entry):
     )
 
 
+def check_version(current, expected_version):
+    """Refuse a stale or garbled copy: ``expected_version`` is what the page was opened at."""
+    if expected_version is None:
+        return
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise Conflict("The form did not say which version it was opened at: reload the page and try again.") from None
+    if current.version != expected:
+        raise Conflict(conflict_message(current))
+
+
 def refusals(entry, transition, user, note=""):
     """Why ``user`` may not apply ``transition`` to ``entry`` now: a list of sentences."""
     model = type(entry)
@@ -138,8 +150,7 @@ def apply(entry, name, user, note="", expected_version=None):
     model = type(entry)
     with transaction.atomic():
         current = lock(model, entry.pk)
-        if expected_version is not None and current.version != int(expected_version):
-            raise Conflict(conflict_message(current))
+        check_version(current, expected_version)
         problems = refusals(current, transition, user, note)
         if problems:
             raise ValidationError(problems)
