@@ -133,7 +133,9 @@ class Report:
         verb = ("would add", "would change") if self.dry_run else ("added", "changed")
         parts = []
         for label in MODEL_LABELS:
-            counts = zip((self.added[label], self.changed[label], self.unchanged[label]), (*verb, "unchanged"))
+            counts = zip(
+                (self.added[label], self.changed[label], self.unchanged[label]), (*verb, "unchanged"), strict=True
+            )
             shown = ", ".join(f"{count} {what}" for count, what in counts if count)
             if shown:
                 parts.append(f"{label} {shown}")
