@@ -330,3 +330,8 @@ def test_the_default_export_loads_with_stock_loaddata_into_an_empty_database(cor
     citation = Claim.objects.get(slug="trade-record").citations.get()
     assert citation.passage == "reached a record $190 billion in 2022"
     assert export()[0] == fixture
+
+
+def test_an_output_file_that_cannot_be_written_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot write .*nowhere/corpus.json: No such file or directory"):
+        export("--output", str(tmp_path / "nowhere" / "corpus.json"))

@@ -1,3 +1,4 @@
+import os
 import sys
 import time
 
@@ -42,12 +43,19 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.progress_shown = False
         if output:
-            exporter = fixtures.export_to_file(selection, output, indent=indent, progress=progress)
+            try:
+                exporter = fixtures.export_to_file(selection, output, indent=indent, progress=progress)
+            except OSError as error:
+                raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
         else:
             exporter = fixtures.Exporter(selection, indent=indent, progress=progress)
-            stream = self.stdout._out if self.stdout._out is not sys.stdout else _utf8_stdout()
-            exporter.write(stream)
-            stream.flush()
+            try:
+                exporter.write(_Raw(self.stdout))
+                self.stdout.flush()
+            except BrokenPipeError:
+                # The reader stopped early (`| head`): no traceback, and none again at exit.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise CommandError("Standard output was closed before the export was complete.") from None
         if self.progress_shown:
             self.stderr.write("")
         if verbosity >= 1:
@@ -71,8 +79,14 @@ class Command(BaseCommand):
                 self.progress_shown = False
 
 
-def _utf8_stdout():
-    # The fixture is UTF-8 whatever the terminal's locale says.
-    if sys.stdout.encoding.lower().replace("-", "") != "utf8" and hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
-    return sys.stdout
+class _Raw:
+    """Writes pieces of the fixture as they are (OutputWrapper adds a newline to each write)."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+        if wrapper._out is sys.stdout and hasattr(sys.stdout, "reconfigure"):
+            # The fixture is UTF-8 whatever the terminal's locale says.
+            sys.stdout.reconfigure(encoding="utf-8")
+
+    def write(self, piece):
+        self.wrapper.write(piece, ending="")
