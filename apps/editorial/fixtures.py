@@ -204,18 +204,21 @@ def render(obj, indent):
 
 
 def m2m_keys(model_field, owner_pks, targets=None):
-    """``{owner pk: [natural key, …]}`` for one many-to-many field of a chunk: one query.
+    """``{owner pk: [natural key, …]}`` for one many-to-many field of a chunk.
 
-    ``targets`` limits the links to objects that are exported too.
+    ``targets`` limits the links to objects that are exported too. It is checked in a
+    second query on the few targets the chunk links to: as a subquery of the first,
+    SQLite would scan the whole link table for every chunk.
     """
     through = model_field.remote_field.through
     owner, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
     paths = [f"{target}__{p}" for p in natural_key_paths(model_field.related_model)]
-    links = through.objects.filter(**{f"{owner}__in": owner_pks})
+    links = list(through.objects.filter(**{f"{owner}__in": owner_pks}).values_list(owner, target, *paths))
     if targets is not None:
-        links = links.filter(**{f"{target}__in": targets})
+        allowed = set(targets.filter(pk__in={link[1] for link in links}).values_list("pk", flat=True))
+        links = [link for link in links if link[1] in allowed]
     result = defaultdict(list)
-    for owner_pk, *key in links.values_list(owner, *paths):
+    for owner_pk, _target_pk, *key in links:
         result[owner_pk].append(list(key))
     return result
 
