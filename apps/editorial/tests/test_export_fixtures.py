@@ -335,3 +335,12 @@ def test_the_default_export_loads_with_stock_loaddata_into_an_empty_database(cor
 def test_an_output_file_that_cannot_be_written_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot write .*nowhere/corpus.json: No such file or directory"):
         export("--output", str(tmp_path / "nowhere" / "corpus.json"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain", "“curly” — dash", 'quote " and \\ backslash', "line\nbreak\ttab", "\x00\x1f", "😀", None, True,
+     False, 0, -7, 12345678901234567890, [], ["slug"], ["a", "b", 3, 4], [["x"], ["y"]], "190000000000.0000"],
+)  # fmt: skip
+def test_the_fast_value_encoder_writes_what_json_dumps_writes(value):
+    assert fixtures.dump(value) == json.dumps(value, ensure_ascii=False)
