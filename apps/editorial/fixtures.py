@@ -541,6 +541,10 @@ def export_to_file(selection, path, **options):
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             exporter.write(stream)
+        # mkstemp makes the file private; give it the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

@@ -2,6 +2,7 @@
 
 import difflib
 import json
+import os
 
 import pytest
 from django.apps import apps
@@ -266,6 +267,9 @@ def test_output_goes_to_a_file_and_the_summary_to_standard_output(corpus, tmp_pa
     assert out.startswith("Exported ") and f"to {path}" in out
     assert path.read_text(encoding="utf-8") == export()[0]
     assert "“We are always" in path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not the private mode of a temporary file
 
 
 def test_a_failed_export_leaves_no_partial_file(corpus, tmp_path, monkeypatch):
