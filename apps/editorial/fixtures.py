@@ -135,8 +135,9 @@ def final_field(model, path):
 def bytewise(model, path):
     """Order strings by code point on every database, so both give the same file.
 
-    PostgreSQL sorts by its locale (``en_US`` ignores hyphens); the ``C`` collation
-    compares bytes, as SQLite's default does and as Python sorts strings.
+    PostgreSQL sorts by the database's locale (``en_US`` ignores hyphens, ICU puts
+    capitals among small letters); the ``C`` collation compares bytes, as SQLite's
+    default does and as Python sorts strings.
     """
     if connection.vendor == "postgresql" and isinstance(final_field(model, path), models.CharField):
         return Collate(F(path), "C")

@@ -192,6 +192,21 @@ def test_objects_follow_their_natural_key_in_code_point_order_whatever_the_inser
     assert keys(fixture, "claims.claim") == ["B", "a-b", "a_c", "aa", "ab"]
 
 
+def test_on_postgresql_a_locale_collation_does_not_change_the_order(require_postgres):
+    """A production database may sort text by a locale (capitals among small letters, its own
+    order of punctuation); the file must not depend on it."""
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = 'en-x-icu'")
+        if not cursor.fetchone():
+            pytest.skip("this PostgreSQL has no ICU collations")
+        cursor.execute('ALTER TABLE claims_claim ALTER COLUMN slug TYPE varchar(200) COLLATE "en-x-icu"')
+        cursor.execute("SELECT slug FROM (VALUES ('B'), ('a-b'), ('a_c')) v(slug) ORDER BY slug COLLATE \"en-x-icu\"")
+        assert [row[0] for row in cursor.fetchall()] == ["a_c", "a-b", "B"]  # the locale's order
+    for slug in ["ab", "a_c", "aa", "a-b", "B"]:
+        testing.make_claim(slug=slug, status="verified", citations=[(testing.make_source(), "three-day visit")])
+    assert keys(export()[0], "claims.claim") == ["B", "a-b", "a_c", "aa", "ab"]
+
+
 def test_many_to_many_lists_are_sorted(corpus):
     for slug in ["zebra", "alpha", "mid"]:
         corpus.record.topics.add(Topic.objects.create(name=slug, slug=slug))
