@@ -34,3 +34,15 @@ def test_a_published_export_loaded_into_a_flushed_database_exports_to_the_same_b
     call_command("loaddata", str(published), verbosity=0)
     assert not Claim.objects.filter(slug="trade-record").exists()
     assert export()[0].encode("utf-8") == published.read_bytes()
+
+
+def test_the_shipped_corpus_passes_every_import_check_and_round_trips(tmp_path, settings):
+    seed = settings.BASE_DIR / "fixtures" / "summit-2023.json"
+    if not seed.exists():
+        pytest.skip("no shipped corpus in this checkout yet")
+    call_command("import_fixtures", str(seed), verbosity=0)
+    backup = tmp_path / "backup.json"
+    call_command("export_fixtures", "--all", "--output", str(backup), verbosity=0)
+    call_command("flush", "--noinput", verbosity=0)
+    call_command("loaddata", str(backup), verbosity=0)
+    assert export("--all")[0].encode("utf-8") == backup.read_bytes()
