@@ -181,7 +181,6 @@ class TestTheLoadedCorpus(TestCase):
             supporting = [c.excerpt for c in quote.citations.all() if c.stance == "supports"]
             assert supporting, quote.slug
             assert any(text.contains(excerpt, quote.text) for excerpt in supporting), quote.slug
-            assert quote.check_text_in_evidence() is None
 
     def test_every_quote_has_exactly_one_speaker(self):
         for quote in Quote.objects.all():
@@ -310,8 +309,8 @@ class TestTheLoadedCorpus(TestCase):
             assert supporting_sources(claim) == {ARTICLE_2}
 
     def test_credibility_follows_the_evidence(self):
-        """Credibility 2 only with both articles behind a claim; a claim resting on one article is 3 or lower."""
-        for claim in Claim.objects.prefetch_related("citations__source__relays"):
+        """Credibility 2 only with both articles behind a claim; a claim resting on one article is graded 3 or worse."""
+        for claim in Claim.objects.prefetch_related("citations__source"):
             sources = supporting_sources(claim)
             assert sources, claim.slug
             if len(sources) == 1:
