@@ -162,7 +162,7 @@ class Body:
     """
 
     text: str
-    spans: list  # sentence id -> (start, end) in text
+    spans: dict  # sentence id -> (start, end) in text
     paragraphs: list  # lists of sentence ids
     where: dict  # sentence id -> (paragraph number, position in it)
     folded: str = ""
@@ -273,13 +273,10 @@ class Plan:
     quotes: list = field(default_factory=list)
     claims: list = field(default_factory=list)
 
-    @property
-    def citations(self):
-        return sum(len(e.cites) for entries in (self.agreements, self.quotes, self.claims) for e in entries)
-
 
 class Planner:
-    def __init__(self, claims, seed):
+    def __init__(self, claims, seed, progress=None):
+        self.progress = progress or (lambda label, done, total: None)
         self.rng = random.Random(seed)
         self.shape = Shape.for_claims(claims)
         # Every stored time derives from the seed: a fixed day, moved by the seed.
@@ -292,12 +289,15 @@ class Planner:
         self.people()
         self.summits()
         self.sources()
-        for index in range(self.shape.agreements):
-            self.agreement(index)
-        for index in range(self.shape.quotes):
-            self.quote(index)
-        for index in range(self.shape.claims):
-            self.claim(index)
+        for label, make, total in (
+            ("agreements", self.agreement, self.shape.agreements),
+            ("quotes", self.quote, self.shape.quotes),
+            ("claims", self.claim, self.shape.claims),
+        ):
+            for index in range(total):
+                make(index)
+                if (index + 1) % BATCH == 0 or index + 1 == total:
+                    self.progress(f"planning {label}", index + 1, total)
         for source in self.plan.sources:
             self.finish_body(source)
         for entries in (self.plan.agreements, self.plan.quotes, self.plan.claims):
@@ -348,7 +348,7 @@ class Planner:
             country, _capital, _adjective, _currency, _city, region = words.COUNTRIES[index % len(words.COUNTRIES)]
             rank = index // len(words.COUNTRIES)
             if rank == 0:
-                role = f"{words.HEAD_ROLES[0]} of {country}"
+                role = f"{words.HEAD_ROLE} of {country}"
             else:
                 role = f"{words.OFFICIAL_ROLES[(rank - 1) % len(words.OFFICIAL_ROLES)]} of {country}"
             name = self.person_name(region)
@@ -861,12 +861,15 @@ class Planner:
             source.body.folded = source.body.spans = source.body.where = source.body.paragraphs = None
 
 
-def plan(claims, seed):
-    """Decide the whole corpus for ``claims`` claims from ``seed``; touches no database."""
+def plan(claims, seed, progress=None):
+    """Decide the whole corpus for ``claims`` claims from ``seed``; touches no database.
+
+    ``progress(label, done, total)`` is called as entries are planned.
+    """
     if claims < 1:
         raise ValueError("A corpus needs at least one claim.")
     with paused_garbage_collection():
-        return Planner(claims, seed).run()
+        return Planner(claims, seed, progress).run()
 
 
 # ---------------------------------------------------------------------------------------
@@ -1104,7 +1107,7 @@ def generate(claims, seed=1, progress=None):
 
     ``progress(label, done, total)`` is called as batches are written.
     """
-    corpus = plan(claims, seed)
+    corpus = plan(claims, seed, progress)
     with transaction.atomic():
         return Writer(corpus, progress).write()
 

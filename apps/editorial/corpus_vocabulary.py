@@ -57,7 +57,7 @@ FAMILY_NAMES = {
     "southeast_asian": ["Dang", "Halim", "Hartono", "Ismail", "Nguyen", "Pham", "Santoso", "Wibowo"],
 }
 
-HEAD_ROLES = ["President", "Prime Minister"]
+HEAD_ROLE = "President"
 OFFICIAL_ROLES = [
     "Minister of Foreign Affairs",
     "Minister of Energy",

@@ -60,11 +60,11 @@ class Command(BaseCommand):
             )
         self.show_progress = verbosity > 0
         started = time.monotonic()
-        self.progress("planning", 0, 0)
-        plan = corpus.plan(claims, seed)
+        plan = corpus.plan(claims, seed, self.progress)
         try:
             with transaction.atomic():
                 if generated:
+                    self.progress("deleting the previous corpus", 0, 0)
                     corpus.delete_generated()
                 counts = corpus.Writer(plan, self.progress).write()
         except corpus.Refusal as refusal:
