@@ -41,7 +41,7 @@ from apps.sources.models import Source
 
 from . import corpus_vocabulary as words
 from .groups import ANALYSTS, EDITORS, sync_groups
-from .models import Status, Topic
+from .models import ContentVersion, Status, Topic
 
 PREFIX = "gen-"
 ANALYST = "corpus-analyst"
@@ -953,6 +953,8 @@ class Writer:
         return [row.pk for row in rows]
 
     def write(self):
+        # Bulk inserts send no signals: cached public pages must still go stale.
+        ContentVersion.objects.bump()
         plan = self.plan
         self.users = generator_users(plan.epoch)
         base = {
@@ -1184,4 +1186,5 @@ def delete_generated():
     ]
     for queryset in plans:
         queryset._raw_delete(queryset.db)
+    ContentVersion.objects.bump()  # raw deletes send no signals either
     return counts

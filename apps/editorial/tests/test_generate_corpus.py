@@ -244,3 +244,12 @@ def test_foreign_sources_are_foreign_too():
     make_source()
     with pytest.raises(CommandError, match="1 source:"):
         generate()
+
+
+@pytest.mark.django_db
+def test_generating_makes_cached_public_pages_stale():
+    from apps.editorial.models import ContentVersion
+
+    before = ContentVersion.objects.current()[0]
+    call_command("generate_corpus", "--claims", "40", stdout=StringIO(), stderr=StringIO())
+    assert ContentVersion.objects.current()[0] > before
