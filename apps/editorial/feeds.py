@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
 from apps.quotes.models import Quote
+from apps.quotes.views import public_speaker_name
 
 
 class VerifiedEntriesFeed(Feed):
@@ -59,10 +60,3 @@ class VerifiedEntriesFeed(Feed):
         return f"{item._meta.label_lower}:{item.slug}"
 
     item_guid_is_permalink = False
-
-
-def public_speaker_name(quote):
-    """The speaker as readers may see it: a joint statement that is not verified is unnamed."""
-    if quote.speaker_statement_id and not quote.speaker_statement.is_public:
-        return "A joint statement"
-    return quote.speaker_name

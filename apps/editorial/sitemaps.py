@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from apps.actors.models import Organization, Person
@@ -38,6 +39,10 @@ class ModelSitemap(Sitemap):
     def lastmod(self, obj):
         return obj.updated_at
 
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, not every row (Django's default loads them all).
+        return self.queryset.aggregate(latest=Max("updated_at"))["latest"]
+
 
 def sitemap_of(queryset):
     return type(f"{queryset.model.__name__}Sitemap", (ModelSitemap,), {"queryset": queryset})
@@ -49,7 +54,7 @@ SITEMAPS = {
     "quotes": sitemap_of(Quote.objects.verified()),
     "agreements": sitemap_of(Agreement.objects.verified()),
     "sources": sitemap_of(Source.objects.all()),
-    "events": sitemap_of(Event.objects.all()),
+    "events": sitemap_of(Event.objects.public()),
     "people": sitemap_of(Person.objects.public()),
     "organizations": sitemap_of(Organization.objects.public()),
 }

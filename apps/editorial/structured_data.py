@@ -82,7 +82,7 @@ def quotation(quote, request):
         data["spokenByCharacter"] = data["creator"] = {"@type": "Person", "name": quote.speaker.name}
     elif quote.speaker_organization_id:
         data["creator"] = {"@type": "Organization", "name": quote.speaker_organization.name}
-    elif quote.speaker_statement_id:
+    elif quote.speaker_statement_id and quote.speaker_statement.is_public:
         data["isPartOf"] = {"@type": "CreativeWork", "name": quote.speaker_statement.title}
     if quote.said_on:
         data["dateCreated"] = quote.said_on.isoformat()

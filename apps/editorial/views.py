@@ -30,9 +30,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = Event.objects.filter(parent__isnull=True).order_by(
-            F("starts_on").desc(nulls_last=True), "name"
-        )[:3]
+        context["events"] = (
+            Event.objects.public()
+            .filter(parent__isnull=True)
+            .order_by(F("starts_on").desc(nulls_last=True), "name")[:3]
+        )
         context["counts"] = {
             "claims": Claim.objects.verified().count(),
             "quotes": Quote.objects.verified().count(),

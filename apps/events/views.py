@@ -31,7 +31,7 @@ def coverage_matrix(claims):
 
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.select_related("parent")
+    queryset = Event.objects.public().select_related("parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -55,7 +55,7 @@ class QuoteFilter(PublicFilterSet):
             ("speaker", Organization.objects.filter(**verified), tagged("organization"), "name"),
             (
                 "speaker",
-                Agreement.objects.filter(quoted_in__status=VERIFIED),
+                Agreement.objects.verified().filter(quoted_in__status=VERIFIED),
                 tagged("statement"),
                 "title",
             ),

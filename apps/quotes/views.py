@@ -11,13 +11,20 @@ from .models import Quote
 SPEAKERS = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
 
 
+def public_speaker_name(quote):
+    """The speaker as readers may see it: a joint statement that is not verified is not named."""
+    if quote.speaker_statement_id and not quote.speaker_statement.is_public:
+        return "A joint statement"
+    return quote.speaker_name
+
+
 class QuoteListView(PublicListView):
     filterset_class = QuoteFilter
     csv_name = "quotes"
     csv_columns = [
         ("url", absolute),
         ("text", lambda q, r: q.text),
-        ("speaker", lambda q, r: q.speaker_name),
+        ("speaker", lambda q, r: public_speaker_name(q)),
         ("said_on", lambda q, r: q.said_on.isoformat() if q.said_on else ""),
         ("occasion", lambda q, r: q.occasion or ""),
         ("language", lambda q, r: q.language),

@@ -17,7 +17,7 @@ from django.db.models.expressions import Col
 CONFIG = "english"
 MAX_LENGTH = 200
 
-# Fields searched on SQLite, per model label; the first is the entry's own text.
+# Fields searched on SQLite, per model label: a lookup, or (lookup, {conditions}).
 FALLBACK_FIELDS = {
     "claims.Claim": ["statement", "citations__excerpt", "attributed_to__name", "event__name"],
     "quotes.Quote": [
@@ -26,7 +26,8 @@ FALLBACK_FIELDS = {
         "citations__excerpt",
         "speaker__name",
         "speaker_organization__name",
-        "speaker_statement__title",
+        # A joint statement is named only once it is verified itself.
+        ("speaker_statement__title", {"speaker_statement__status": "verified"}),
         "occasion__name",
     ],
     "agreements.Agreement": [
@@ -108,7 +109,8 @@ def search(queryset, text):
     for negated, term in fallback_terms(text):
         matching = Q()
         for field in fields:
-            matching |= Q(**{f"{field}__icontains": term})
+            field, condition = field if isinstance(field, tuple) else (field, {})
+            matching |= Q(**{f"{field}__icontains": term}, **condition)
         # A subquery, so joins through citations or parties do not repeat rows.
         condition = Q(pk__in=model._default_manager.filter(matching).values("pk"))
         queryset = queryset.exclude(condition) if negated else queryset.filter(condition)

@@ -23,7 +23,13 @@ PER_GROUP = 5
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", max_length=search.MAX_LENGTH, required=False, strip=True)
+    q = forms.CharField(
+        label="Search",
+        max_length=search.MAX_LENGTH,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
 
 def candidates():

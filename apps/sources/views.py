@@ -73,6 +73,7 @@ class SourceDetailView(SourceQueryMixin, DetailView):
         for kind, rows in citations.items():
             entries = {}
             for citation in rows.order_by("start", "end"):
+                citation.source = source  # the one being shown: no query per passage
                 spans.append((citation.start, citation.end))
                 entries.setdefault(citation.entry, []).append(citation)
             cited_by[kind] = list(entries.items())

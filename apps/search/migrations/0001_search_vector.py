@@ -49,7 +49,7 @@ VECTORS = {
                 "concat_ws(' ',"
                 " (SELECT p.name || ' ' || p.aliases FROM actors_person p WHERE p.id = r.speaker_id),"
                 " (SELECT o.name || ' ' || o.aliases FROM actors_organization o WHERE o.id = r.speaker_organization_id),"
-                " (SELECT a.title FROM agreements_agreement a WHERE a.id = r.speaker_statement_id),"
+                " (SELECT a.title FROM agreements_agreement a WHERE a.id = r.speaker_statement_id AND a.status = 'verified'),"
                 " (SELECT e.name FROM events_event e WHERE e.id = r.occasion_id))",
             ),
         ]
@@ -134,9 +134,11 @@ NAMES = [
             ("agreements_agreement", "SELECT id FROM agreements_agreement WHERE event_id = NEW.id"),
         ],
     ),
+    # A joint statement's title is searchable in the quotes it speaks only once it is
+    # verified itself: until then readers must not find it.
     (
         "agreements_agreement",
-        ["title"],
+        ["title", "status"],
         [("quotes_quote", "SELECT id FROM quotes_quote WHERE speaker_statement_id = NEW.id")],
     ),
 ]
