@@ -66,4 +66,6 @@ class AgreementDetailView(PublicDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["evidence"] = evidence_by_stance(self.object.citations.all())
+        # Its own words are under "What it says", not again among the quotes about it.
+        context["quotes_about"] = [q for q in self.object.public_quotes if q.speaker_statement_id != self.object.pk]
         return context

@@ -7,6 +7,7 @@ entries; a retracted one answers 410 Gone with its correction note and nothing e
 """
 
 import csv
+import datetime
 
 import django_filters
 from django import forms
@@ -72,10 +73,21 @@ def load_choices(specs):
 
 
 class DateInput(forms.DateInput):
+    """A date picker. What was typed but is not a date is not sent back into it (a date
+    input cannot hold it); the field's error says what was wrong."""
+
     input_type = "date"
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):
         super().__init__(attrs, format)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -53,8 +53,17 @@ def on_postgres(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-_vector_field = SearchVectorField()
-_vector_field.set_attributes_from_name("search_vector")
+_vector_fields = {}
+
+
+def vector_field(model):
+    """A stand-in field for the ``search_vector`` column of ``model``'s table."""
+    if model not in _vector_fields:
+        field = SearchVectorField()
+        field.set_attributes_from_name("search_vector")
+        field.model = model
+        _vector_fields[model] = field
+    return _vector_fields[model]
 
 
 class StoredVector(Expression):
@@ -65,10 +74,11 @@ class StoredVector(Expression):
     subquery and its tables are relabelled.
     """
 
-    output_field = _vector_field
+    output_field = SearchVectorField()
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        return Col(query.get_initial_alias(), _vector_field, output_field=_vector_field)
+        field = vector_field(query.model)
+        return Col(query.get_initial_alias(), field, output_field=field)
 
 
 def websearch(text):
@@ -126,8 +136,10 @@ def ranked(queryset, text):
 
 
 def with_headline(queryset, text, field, **options):
-    """Annotate ``headline``: ``field`` with the matched words between START and STOP
-    (PostgreSQL only; ``highlight()`` turns them into <mark> safely)."""
+    """Annotate ``headline``: fragments of ``field`` around the matches, the matched words
+    between START and STOP (PostgreSQL only; the ``headline`` template filter escapes it
+    and turns them into <mark>). PostgreSQL drops what looks like markup from it: use it
+    for snippets of long text, not to show a field whole."""
     if not text.strip() or not on_postgres(queryset):
         return queryset
     return queryset.annotate(

@@ -11,8 +11,8 @@ from apps.sources.models import Source
 
 from . import query as search
 
-# What the search page shows of each kind: its list (for "all N results"), the field a
-# headline is cut from, and how many results.
+# What the search page shows of each kind: its list (for "all N results") and the field
+# a snippet is cut from.
 GROUPS = [
     ("claims", "Claims", "claims:list", "statement"),
     ("quotes", "Quotes", "quotes:list", "text"),
@@ -64,10 +64,13 @@ class SearchView(TemplateView):
         groups = []
         querysets = candidates()
         for key, label, list_url, field in GROUPS:
-            options = {"max_fragments": 2, "max_words": 30, "min_words": 15} if key == "sources" else {}
             found = search.ranked(querysets[key], text)
+            if key == "sources":
+                # A snippet of the text around the matches (the short fields of entries
+                # are shown whole, with the words marked).
+                found = search.with_headline(found, text, field, max_fragments=2, max_words=30, min_words=15)
             # The total rides along on every row: one query per group.
-            found = search.with_headline(found, text, field, **options).annotate(total=Window(Count("pk")))
+            found = found.annotate(total=Window(Count("pk")))
             results = list(found[:PER_GROUP])
             groups.append(
                 {

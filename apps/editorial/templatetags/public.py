@@ -79,5 +79,11 @@ def snippet(body, text, width=160):
     found = [lowered.find(term.lower()) for _, term in fallback_terms(text)]
     found = [index for index in found if index >= 0]
     start = max(min(found, default=0) - width // 2, 0)
-    piece = " ".join(body[start : start + width].split())
-    return ("… " if start else "") + piece + (" …" if start + width < len(body) else "")
+    end = start + width
+    words = body[start:end].split()
+    # Whole words only: drop a word cut at either end.
+    if start > 0 and not body[start - 1].isspace() and words:
+        words = words[1:]
+    if end < len(body) and not body[end].isspace() and words:
+        words = words[:-1]
+    return ("… " if start else "") + " ".join(words) + (" …" if end < len(body) else "")
