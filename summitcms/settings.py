@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "apps.agreements",
     "apps.quotes",
     "apps.claims",
+    # Full-text search and its PostgreSQL-only index; the public site's sitemap.
+    "apps.search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

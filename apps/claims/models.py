@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Topic
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -39,6 +39,23 @@ class ClaimQuerySet(EntryQuerySet):
             contradicted=models.Exists(contradicts.filter(from_claim=models.OuterRef("pk")))
             | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk")))
         )
+
+    def public_contradiction(self):
+        """Whether a *verified* claim is recorded as contradicting this one, or this one it.
+
+        On public pages a draft cannot dispute a published claim: it may never be verified.
+        """
+        contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
+        return models.Exists(
+            contradicts.filter(from_claim=models.OuterRef("pk"), to_claim__status=Status.VERIFIED)
+        ) | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk"), from_claim__status=Status.VERIFIED))
+
+    def public(self):
+        """Verified claims, with ``contradicted`` annotated as readers may see it (see above)."""
+        return self.verified().annotate(contradicted=self.public_contradiction())
+
+    def disputed_condition(self):
+        return super().disputed_condition() | self.public_contradiction()
 
 
 class ClaimManager(EntryManager.from_queryset(ClaimQuerySet)):

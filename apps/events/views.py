@@ -1,7 +1,76 @@
+from django.db.models import F
 from django.views.generic import DetailView
+
+from apps.agreements.models import Agreement
+from apps.claims.models import Claim
+from apps.editorial.public import count_of
+from apps.quotes.models import Quote
 
 from .models import Event
 
+# The coverage matrix shows at most this many claims; the claims list has them all.
+MATRIX_ROWS = 100
+STANCE_ORDER = ["supports", "contradicts", "mentions"]
+
+
+def coverage_matrix(claims):
+    """``(sources, rows)``: the sources the claims cite, oldest first, and for each claim
+    ``(claim, [its citations of each source])``. Reads the claims' prefetched citations."""
+    sources = {}
+    for claim in claims:
+        for citation in claim.citations.all():
+            sources.setdefault(citation.source.pk, citation.source)
+    sources = sorted(sources.values(), key=lambda s: (s.published_on is None, s.published_on, s.title))
+    rows = []
+    for claim in claims:
+        cited = {}
+        for citation in sorted(claim.citations.all(), key=lambda c: (STANCE_ORDER.index(c.stance), c.start)):
+            cited.setdefault(citation.source.pk, []).append(citation)
+        rows.append((claim, [cited.get(source.pk, []) for source in sources]))
+    return sources, rows
+
 
 class EventDetailView(DetailView):
-    queryset = Event.objects.select_related("parent")
+    queryset = Event.objects.public().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        tree = Event.objects.annotate(
+            verified_claims=count_of(Claim.objects.verified(), "event"),
+            verified_quotes=count_of(Quote.objects.verified(), "occasion"),
+            verified_agreements=count_of(Agreement.objects.verified(), "event"),
+        ).order_by(F("starts_on").asc(nulls_last=True), "sequence", "name")
+        tree = list(tree)
+        children = {}
+        for other in tree:
+            children.setdefault(other.parent_id, []).append(other)
+        # The event and every part of it, however deep.
+        family, stack = [], [event.pk]
+        while stack:
+            pk = stack.pop()
+            family.append(pk)
+            stack.extend(part.pk for part in children.get(pk, []))
+        claims = (
+            Claim.objects.public()
+            .filter(event__in=family)
+            .with_evidence("source__outlet")
+            .select_related("event")
+            .order_by(F("event__starts_on").asc(nulls_last=True), "event__sequence", "statement")
+        )
+        matrix_claims = list(claims[: MATRIX_ROWS + 1])
+        context["more_claims"] = len(matrix_claims) > MATRIX_ROWS
+        context["matrix_sources"], context["matrix_rows"] = coverage_matrix(matrix_claims[:MATRIX_ROWS])
+        context["parts"] = children.get(event.pk, [])
+        context["quotes"] = (
+            Quote.objects.verified()
+            .filter(occasion__in=family)
+            .select_related("speaker", "speaker_organization", "speaker_statement", "occasion")
+            .order_by(F("said_on").asc(nulls_last=True), "slug")[:50]
+        )
+        context["agreements"] = (
+            Agreement.objects.verified()
+            .filter(event__in=family)
+            .order_by(F("signed_on").asc(nulls_last=True), "title")[:50]
+        )
+        return context
