@@ -7,7 +7,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve test lint scan clean
+.PHONY: run serve test lint scan load clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test: $(VENV)/.dev $(VNU_JAR)
 ## scan: wapiti (in its own virtualenv) against a production instance on 127.0.0.1
 scan: $(VENV)/.runtime var/wapiti-venv/bin/wapiti
 	cd bench && ../$(PY) scan.py
+
+## load: wrk through gunicorn on lists, details, search and the feed; fails on any non-2xx or logged error
+load: $(VENV)/.runtime
+	cd bench && ../$(PY) load.py $(LOAD_ARGS)
 
 var/wapiti-venv/bin/wapiti:
 	$(PYTHON) -m venv var/wapiti-venv
