@@ -23,6 +23,11 @@ PATHS = [
     "/quotes/",
     "/agreements/",
     "/sources/",
+    # details from the seed corpus
+    "/claims/xi-visit-three-days-20-22-march-2023/",
+    "/quotes/xi-we-signed-agreement-new-era/",
+    "/agreements/russia-china-joint-statements-march-2023/",
+    "/sources/walayat-strengthening-alliances-2023-04-03/",
     "/search/?q=trade+yuan",
     "/feeds/verified/",
 ]
