@@ -335,3 +335,21 @@ def test_the_default_export_loads_with_stock_loaddata_into_an_empty_database(cor
 def test_an_output_file_that_cannot_be_written_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot write .*nowhere/corpus.json: No such file or directory"):
         export("--output", str(tmp_path / "nowhere" / "corpus.json"))
+
+
+@pytest.mark.django_db
+def test_exporting_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path):
+    # Moving a finished file into place would replace a device or pipe such as /dev/null.
+    import os
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    call_command("export_fixtures", "--all", "--output", str(pipe), stdout=StringIO(), stderr=StringIO())
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert received and received[0].startswith("[")
