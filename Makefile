@@ -7,7 +7,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve test lint clean
+.PHONY: run serve test lint scan clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ serve: $(VENV)/.runtime
 ## test: the whole suite (set DATABASE_URL for PostgreSQL)
 test: $(VENV)/.dev $(VNU_JAR)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## scan: wapiti (in its own virtualenv) against a production instance on 127.0.0.1
+scan: $(VENV)/.runtime var/wapiti-venv/bin/wapiti
+	cd bench && ../$(PY) scan.py
+
+var/wapiti-venv/bin/wapiti:
+	$(PYTHON) -m venv var/wapiti-venv
+	var/wapiti-venv/bin/pip install --quiet wapiti3==3.2.3
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

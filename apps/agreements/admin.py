@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.editorial.admin_actions import export_selected_as_fixture
 
 from .models import Agreement, AgreementCitation
 
@@ -11,6 +12,7 @@ class AgreementCitationInline(CitationInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
+    actions = [*EntryAdmin.actions, export_selected_as_fixture]
     list_display = [
         "title",
         "kind",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.editorial.admin_actions import export_selected_as_fixture
 
 from .models import Claim, ClaimCitation, ClaimRelation
 
@@ -21,6 +22,7 @@ class ClaimRelationInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(EntryAdmin):
+    actions = [*EntryAdmin.actions, export_selected_as_fixture]
     list_display = [
         "__str__",
         "event",

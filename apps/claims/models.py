@@ -143,7 +143,7 @@ class Claim(Entry):
     def quantity_display(self):
         if self.quantity is None:
             return ""
-        number = f"{self.quantity.normalize():f}"
+        number = f"{self.quantity.normalize():,f}"
         parts = [self.get_quantity_qualifier_display() if self.quantity_qualifier else "", number, self.quantity_unit]
         shown = " ".join(p for p in parts if p)
         return f"{shown} ({self.quantity_period})" if self.quantity_period else shown

@@ -64,7 +64,7 @@ def four_eyes():
 
 def conflict_message(entry):
     """Who changed ``entry`` and when, for a person whose copy is stale."""
-    who = entry.updated_by.get_username() if entry.updated_by_id else "someone else"
+    who = entry.updated_by.get_username() if entry.updated_by_id else "someone else"  # a query
     when = date_format(timezone.localtime(entry.updated_at), "j F Y, H:i:s")
     return (
         f"“{entry}” was changed by {who} at {when} (UTC), after you opened it. "
@@ -120,7 +120,9 @@ def available(entry, user):
 
 def lock(model, pk):
     """The entry, re-read with its row locked until the transaction ends."""
-    return model.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=pk)
+    # No join: after waiting for the lock, PostgreSQL re-reads the locked row but may
+    # give an outer-joined row as NULL.
+    return model.objects.select_for_update().get(pk=pk)
 
 
 def ensure_baseline(entry):

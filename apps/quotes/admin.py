@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.editorial.admin_actions import export_selected_as_fixture
 from apps.sources.models import CitationStance
 
 from .models import Quote, QuoteCitation
@@ -30,6 +31,7 @@ class QuoteCitationInline(CitationInline):
 
 @admin.register(Quote)
 class QuoteAdmin(EntryAdmin):
+    actions = [*EntryAdmin.actions, export_selected_as_fixture]
     list_display = [
         "__str__",
         "speaker",

@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from apps.editorial.admin import StampedAdmin
+from apps.editorial.admin_actions import export_selected_as_fixture
 
 from .models import Source
 
 
 @admin.register(Source)
 class SourceAdmin(StampedAdmin):
+    actions = [export_selected_as_fixture]
     list_display = ["title", "outlet", "published_on", "kind", "reliability", "language"]
     list_select_related = ["outlet"]
     list_filter = ["kind", "reliability", "language"]

@@ -36,9 +36,9 @@ class Command(BaseCommand):
                 checked += 1
                 for problem in entry.integrity_problems(four_eyes=settings.SUMMITCMS_FOUR_EYES):
                     self.report(f"{model._meta.verbose_name} {entry.slug}", problem)
-                if index % CHUNK == 0 or index == total:
+                if total > CHUNK and (index % CHUNK == 0 or index == total):
                     self.stderr.write(f"\r{model._meta.verbose_name_plural}: {index}/{total}", ending="")
-            if total:
+            if total > CHUNK:
                 self.stderr.write("")
         summary = f"Checked {checked} sources and entries: {self.problems} problem(s)."
         if self.problems:
