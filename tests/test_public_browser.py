@@ -27,13 +27,17 @@ def watch(page):
     return problems
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # The reader has no JavaScript: the site is plain HTML and forms. The real
+    # Content-Security-Policy applies (tests that inject axe open their own context).
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "java_script_enabled": False}
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_reader_filters_claims_opens_one_and_follows_an_excerpt_to_its_passage(browser, live_server):
+def test_a_reader_filters_claims_opens_one_and_follows_an_excerpt_to_its_passage(page, live_server):
     make_summit_corpus()
-    # No JavaScript: the site is plain HTML and forms. The real Content-Security-Policy applies.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
-    page = context.new_page()
     problems = watch(page)
     page.goto(f"{live_server.url}/claims/")
     page.select_option("#id_topic", label="Diplomacy")
@@ -63,7 +67,6 @@ def test_a_reader_filters_claims_opens_one_and_follows_an_excerpt_to_its_passage
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "public-passage-target-1280.png")
     assert problems == []
-    context.close()
 
 
 @pytest.mark.browser

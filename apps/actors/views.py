@@ -3,7 +3,7 @@ from django.views.generic import DetailView
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
-from apps.editorial.public import PublicListView, absolute, count_of
+from apps.editorial.public import PublicListView, absolute, count_of, first
 from apps.quotes.models import Quote
 from apps.sources.models import Source
 from apps.sources.views import verified_entries
@@ -52,14 +52,16 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
-        context["quotes"] = (
+        context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
             .filter(speaker=person)
             .select_related("speaker", "speaker_organization", "speaker_statement")
             .order_by("-said_on", "slug")
         )
-        context["agreements"] = Agreement.objects.verified().filter(signatories=person).order_by("-signed_on", "title")
-        context["claims"] = (
+        context["agreements"], context["more_agreements"] = first(
+            Agreement.objects.verified().filter(signatories=person).order_by("-signed_on", "title")
+        )
+        context["claims"], context["more_claims"] = first(
             Claim.objects.verified()
             .filter(attributed_to=person)
             .select_related("event", "attributed_to")
@@ -92,19 +94,23 @@ class OrganizationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
-        context["agreements"] = (
-            Agreement.objects.verified().filter(parties=organization).order_by(F("signed_on").desc(nulls_last=True))
+        context["agreements"], context["more_agreements"] = first(
+            Agreement.objects.verified()
+            .filter(parties=organization)
+            .order_by(F("signed_on").desc(nulls_last=True), "title")
         )
-        context["quotes"] = (
+        context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
             .filter(speaker_organization=organization)
             .select_related("speaker", "speaker_organization", "speaker_statement")
             .order_by("-said_on", "slug")
         )
-        context["sources"] = (
+        context["sources"], context["more_sources"] = first(
             Source.objects.filter(outlet=organization)
             .annotate(verified_entries=verified_entries())
             .order_by(F("published_on").desc(nulls_last=True), "title")
         )
-        context["relayed_by"] = Source.objects.filter(relays=organization).select_related("outlet").order_by("title")
+        context["relayed_by"], context["more_relayed_by"] = first(
+            Source.objects.filter(relays=organization).select_related("outlet").order_by("title")
+        )
         return context

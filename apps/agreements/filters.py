@@ -10,6 +10,7 @@ from apps.editorial.public import (
     PublicFilterSet,
     SearchFilter,
     choice_filter,
+    used_by,
 )
 from apps.events.models import Event
 
@@ -36,7 +37,7 @@ class AgreementFilter(PublicFilterSet):
         {
             "signed": ("Date signed, latest first", ["-signed_on", "title"]),
             "title": ("Title, A–Z", ["title", "pk"]),
-            "recent": ("Recently verified", ["-verified_at", "-pk"]),
+            "recent": ("Recently verified", ["-verified_at", "-id"]),
         }
     )
 
@@ -45,12 +46,17 @@ class AgreementFilter(PublicFilterSet):
         fields = []
 
     def choice_specs(self):
-        verified = {"agreements__status": VERIFIED}
+        agreements = Agreement.objects.verified()
         return [
-            ("topic", Topic.objects.filter(**verified), "slug", "name"),
-            ("event", Event.objects.filter(Q(**verified) | Q(parts__agreements__status=VERIFIED)), "slug", "name"),
-            ("party", Organization.objects.filter(**verified), "slug", "name"),
-            ("signatory", Person.objects.filter(agreements_signed__status=VERIFIED), "slug", "name"),
+            ("topic", Topic.objects.filter(used_by(agreements, topics="pk")), "slug", "name"),
+            (
+                "event",
+                Event.objects.filter(used_by(agreements, event="pk") | used_by(agreements, event__parent="pk")),
+                "slug",
+                "name",
+            ),
+            ("party", Organization.objects.filter(used_by(agreements, parties="pk")), "slug", "name"),
+            ("signatory", Person.objects.filter(used_by(agreements, signatories="pk")), "slug", "name"),
         ]
 
     def filter_event(self, queryset, name, value):

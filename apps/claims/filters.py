@@ -10,6 +10,7 @@ from apps.editorial.public import (
     PublicFilterSet,
     SearchFilter,
     choice_filter,
+    used_by,
 )
 from apps.events.models import Event
 
@@ -29,7 +30,7 @@ class ClaimFilter(PublicFilterSet):
     corroboration = CorroborationFilter()
     order = OrderFilter(
         {
-            "recent": ("Recently verified", ["-verified_at", "-pk"]),
+            "recent": ("Recently verified", ["-verified_at", "-id"]),
             "statement": ("Statement, A–Z", ["statement", "pk"]),
             "event": ("Event date", ["event__starts_on", "event__sequence", "statement"]),
         }
@@ -40,12 +41,24 @@ class ClaimFilter(PublicFilterSet):
         fields = []
 
     def choice_specs(self):
-        verified = {"claims__status": VERIFIED}
+        claims = Claim.objects.verified()
         return [
-            ("topic", Topic.objects.filter(**verified), "slug", "name"),
-            ("event", Event.objects.filter(Q(**verified) | Q(parts__claims__status=VERIFIED)), "slug", "name"),
-            ("speaker", Person.objects.filter(claims_made__status=VERIFIED), "slug", "name"),
-            ("outlet", Organization.objects.filter(sources__claimcitation__claim__status=VERIFIED), "slug", "name"),
+            ("topic", Topic.objects.filter(used_by(claims, topics="pk")), "slug", "name"),
+            (
+                "event",
+                Event.objects.filter(used_by(claims, event="pk") | used_by(claims, event__parent="pk")),
+                "slug",
+                "name",
+            ),
+            ("speaker", Person.objects.filter(used_by(claims, attributed_to="pk")), "slug", "name"),
+            (
+                "outlet",
+                Organization.objects.filter(
+                    used_by(ClaimCitation.objects.filter(claim__status=VERIFIED), source__outlet="pk")
+                ),
+                "slug",
+                "name",
+            ),
         ]
 
     def filter_event(self, queryset, name, value):

@@ -55,7 +55,12 @@ class ClaimQuerySet(EntryQuerySet):
         return self.verified().annotate(contradicted=self.public_contradiction())
 
     def disputed_condition(self):
-        return super().disputed_condition() | self.public_contradiction()
+        contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
+        return (
+            super().disputed_condition()
+            | models.Q(pk__in=contradicts.filter(to_claim__status=Status.VERIFIED).values("from_claim"))
+            | models.Q(pk__in=contradicts.filter(from_claim__status=Status.VERIFIED).values("to_claim"))
+        )
 
 
 class ClaimManager(EntryManager.from_queryset(ClaimQuerySet)):
@@ -93,7 +98,12 @@ class Claim(Entry):
     class Meta(Entry.Meta):
         ordering = ["-updated_at"]
         permissions = [("verify_claim", "Can verify, send back and retract claims")]
-        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["event", "status"]),
+            # Newest verified first, on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "-id"]),
+        ]
         constraints = [
             *Entry.Meta.constraints,
             models.CheckConstraint(

@@ -41,7 +41,7 @@ class ClaimListView(PublicListView):
             Claim.objects.public()
             .with_evidence()
             .select_related("event", "attributed_to")
-            .order_by("-verified_at", "-pk")
+            .order_by("-verified_at", "-id")
         )
         return claims.prefetch_related("topics") if self.wants_csv() else claims
 

@@ -1,5 +1,4 @@
 from django.contrib.syndication.views import Feed
-from django.db.models import F
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
@@ -25,13 +24,13 @@ class VerifiedEntriesFeed(Feed):
         return reverse("feeds:verified")
 
     def items(self):
-        newest = F("verified_at").desc(nulls_last=True)
+        newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
         entries = [
-            *Claim.objects.verified().order_by(newest, "-pk")[: self.size],
+            *Claim.objects.verified().order_by(*newest)[: self.size],
             *Quote.objects.verified()
             .select_related("speaker", "speaker_organization", "speaker_statement")
-            .order_by(newest, "-pk")[: self.size],
-            *Agreement.objects.verified().order_by(newest, "-pk")[: self.size],
+            .order_by(*newest)[: self.size],
+            *Agreement.objects.verified().order_by(*newest)[: self.size],
         ]
         entries.sort(key=lambda e: (e.verified_at is not None, e.verified_at or e.updated_at), reverse=True)
         return entries[: self.size]

@@ -1,7 +1,6 @@
 import reversion
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 
@@ -99,15 +98,18 @@ class EntryQuerySet(models.QuerySet):
         )
         return self.prefetch_related(models.Prefetch("citations", queryset=citations), "citations__source__relays")
 
+    def _citations(self):
+        citation = self.model._meta.get_field("citations").related_model
+        return citation, citation.entry_field
+
     def disputed_condition(self):
         """SQL for ``corroboration().disputed``: a citation contradicts the entry.
 
-        Claims add their ``contradicts`` relations (see ``ClaimQuerySet``).
+        Claims add their ``contradicts`` relations (see ``ClaimQuerySet``). Uncorrelated
+        subqueries: the database reads the citations once, not once per entry.
         """
-        citation = self.model._meta.get_field("citations").related_model
-        return models.Exists(
-            citation.objects.filter(**{citation.entry_field: models.OuterRef("pk"), "stance": "contradicts"})
-        )
+        citation, entry = self._citations()
+        return models.Q(pk__in=citation.objects.filter(stance="contradicts").values(entry))
 
     def disputed(self, disputed=True):
         condition = self.disputed_condition()
@@ -128,25 +130,23 @@ class EntryQuerySet(models.QuerySet):
 
         if level == "disputed":
             return self.disputed()
-        citation = self.model._meta.get_field("citations").related_model
-        entry = citation.entry_field
+        citation, entry = self._citations()
         supporting = citation.objects.filter(stance="supports")
-        undisputed = self.disputed(False).annotate(
-            supporting_sources=Coalesce(
-                models.Subquery(
-                    supporting.filter(**{entry: models.OuterRef("pk")})
-                    .order_by()
-                    .values(entry)
-                    .annotate(n=models.Count("source", distinct=True))
-                    .values("n"),
-                    output_field=models.IntegerField(),
-                ),
-                0,
+
+        def with_sources(condition):
+            """Entry ids by how many distinct sources support them (one pass, grouped)."""
+            return (
+                supporting.order_by()
+                .values(entry)
+                .annotate(n=models.Count("source", distinct=True))
+                .filter(condition)
+                .values(entry)
             )
-        )
+
+        undisputed = self.disputed(False)
         if level == "none":
-            return undisputed.filter(supporting_sources=0)
-        several = undisputed.filter(supporting_sources__gte=2)
+            return undisputed.exclude(pk__in=supporting.values(entry))
+        several = undisputed.filter(pk__in=with_sources(models.Q(n__gte=2)))
         rows = supporting.filter(**{f"{entry}__in": several.values("pk")}).values_list(
             f"{entry}_id", "source_id", "source__outlet_id", "source__relays"
         )
@@ -166,7 +166,7 @@ class EntryQuerySet(models.QuerySet):
             if levels[key] != "corroborated":
                 not_independent.append(entry_id)
         if level == "single":
-            return undisputed.filter(models.Q(supporting_sources=1) | models.Q(pk__in=not_independent))
+            return undisputed.filter(models.Q(pk__in=with_sources(models.Q(n=1))) | models.Q(pk__in=not_independent))
         if level == "corroborated":
             return several.exclude(pk__in=not_independent)
         return self.none()

@@ -11,6 +11,8 @@ import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
@@ -39,6 +41,13 @@ def count_of(queryset, outer_field, counted="pk", distinct=False):
         .values("n")
     )
     return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+def used_by(queryset, **lookups):
+    """``Exists`` a row of ``queryset`` whose ``lookups`` name the outer row: for choices,
+    say, the topics that a verified claim has. One probe per choice, not a join of every
+    entry followed by DISTINCT."""
+    return models.Exists(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
 
 
 def load_choices(specs):
@@ -148,8 +157,21 @@ class PublicFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, choices in load_choices(self.choice_specs()).items():
+        for name, choices in self.load_choices().items():
             self.filters[name].extra["choices"] = choices
+
+    def load_choices(self):
+        """The choices, cached under the content version the page cache read for this
+        request: every page of every filtered list shares them until something changes."""
+        version = getattr(self.request, "content_version", None)
+        if version is None:
+            return load_choices(self.choice_specs())
+        key = f"filter-choices:{type(self).__module__}.{type(self).__name__}:{version}"
+        choices = cache.get(key)
+        if choices is None:
+            choices = load_choices(self.choice_specs())
+            cache.set(key, choices, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return choices
 
     def active(self):
         """``[(label, value shown, URL without it)]`` of the filters in use."""
@@ -253,6 +275,16 @@ class PublicDetailView(DetailView):
             context = {"entry": retracted, "noun": model._meta.verbose_name}
             return render(request, "site/retracted.html", context, status=410)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+
+def first(queryset, limit=50):
+    """``(rows, more)``: at most ``limit`` rows, and whether there are others (one query).
+
+    Pages that list what belongs to something (a person's quotes, a source's citing
+    entries) show this many and link to the full, filtered list.
+    """
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 def absolute(obj, request):

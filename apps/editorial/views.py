@@ -30,7 +30,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = (
+        context["events"] = list(
             Event.objects.public()
             .filter(parent__isnull=True)
             .order_by(F("starts_on").desc(nulls_last=True), "name")[:3]
@@ -47,11 +47,11 @@ class HomeView(TemplateView):
 
 def latest_verified(limit):
     """The ``limit`` most recently verified claims, quotes and agreements, newest first."""
-    newest = F("verified_at").desc(nulls_last=True)
+    newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
     entries = [
-        *Claim.objects.verified().select_related("event", "attributed_to").order_by(newest, "-pk")[:limit],
-        *Quote.objects.verified().select_related(*QUOTE_SPEAKERS).order_by(newest, "-pk")[:limit],
-        *Agreement.objects.verified().order_by(newest, "-pk")[:limit],
+        *Claim.objects.verified().select_related("event", "attributed_to").order_by(*newest)[:limit],
+        *Quote.objects.verified().select_related(*QUOTE_SPEAKERS).order_by(*newest)[:limit],
+        *Agreement.objects.verified().order_by(*newest)[:limit],
     ]
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]
@@ -73,7 +73,7 @@ def where_sources_differ(limit):
         Claim.objects.verified()
         .filter(Exists(contradicted))
         .exclude(pk__in=in_pairs)
-        .order_by(F("verified_at").desc(nulls_last=True), "-pk")[: max(limit - len(pairs), 0)]
+        .order_by("-verified_at", "-id")[: max(limit - len(pairs), 0)]
     )
     claims = [c for r in pairs for c in (r.from_claim, r.to_claim)] + alone
     prefetch_related_objects(

@@ -12,6 +12,7 @@ from apps.editorial.public import (
     PublicFilterSet,
     SearchFilter,
     choice_filter,
+    used_by,
 )
 from apps.events.models import Event
 
@@ -37,7 +38,7 @@ class QuoteFilter(PublicFilterSet):
     order = OrderFilter(
         {
             "said": ("Date said, latest first", ["-said_on", "slug"]),
-            "recent": ("Recently verified", ["-verified_at", "-pk"]),
+            "recent": ("Recently verified", ["-verified_at", "-id"]),
             "speaker": ("Speaker", ["speaker__name", "speaker_organization__name", "speaker_statement__title", "slug"]),
         }
     )
@@ -47,15 +48,25 @@ class QuoteFilter(PublicFilterSet):
         fields = []
 
     def choice_specs(self):
-        verified = {"quotes__status": VERIFIED}
+        quotes = Quote.objects.verified()
         return [
-            ("topic", Topic.objects.filter(**verified), "slug", "name"),
-            ("event", Event.objects.filter(Q(**verified) | Q(parts__quotes__status=VERIFIED)), "slug", "name"),
-            ("speaker", Person.objects.filter(**verified), tagged("person"), "name"),
-            ("speaker", Organization.objects.filter(**verified), tagged("organization"), "name"),
+            ("topic", Topic.objects.filter(used_by(quotes, topics="pk")), "slug", "name"),
+            (
+                "event",
+                Event.objects.filter(used_by(quotes, occasion="pk") | used_by(quotes, occasion__parent="pk")),
+                "slug",
+                "name",
+            ),
+            ("speaker", Person.objects.filter(used_by(quotes, speaker="pk")), tagged("person"), "name"),
             (
                 "speaker",
-                Agreement.objects.verified().filter(quoted_in__status=VERIFIED),
+                Organization.objects.filter(used_by(quotes, speaker_organization="pk")),
+                tagged("organization"),
+                "name",
+            ),
+            (
+                "speaker",
+                Agreement.objects.verified().filter(used_by(quotes, speaker_statement="pk")),
                 tagged("statement"),
                 "title",
             ),

@@ -1,7 +1,7 @@
 import django_filters
 
 from apps.actors.models import Organization
-from apps.editorial.public import DateInput, OrderFilter, PublicFilterSet, SearchFilter, choice_filter
+from apps.editorial.public import DateInput, OrderFilter, PublicFilterSet, SearchFilter, choice_filter, used_by
 
 from .models import Reliability, Source, SourceKind
 
@@ -33,6 +33,6 @@ class SourceFilter(PublicFilterSet):
 
     def choice_specs(self):
         return [
-            ("outlet", Organization.objects.filter(sources__isnull=False), "slug", "name"),
+            ("outlet", Organization.objects.filter(used_by(Source.objects.all(), outlet="pk")), "slug", "name"),
             ("language", Source.objects.all(), "language", "language"),
         ]

@@ -4,7 +4,7 @@ from django.views.generic import DetailView
 from apps.agreements.models import AgreementCitation
 from apps.claims.models import ClaimCitation
 from apps.editorial.models import Status
-from apps.editorial.public import PublicListView, absolute, count_of
+from apps.editorial.public import PublicListView, absolute, count_of, first
 from apps.quotes.models import QuoteCitation
 
 from .filters import SourceFilter
@@ -57,6 +57,8 @@ class SourceListView(SourceQueryMixin, PublicListView):
 
 
 class SourceDetailView(SourceQueryMixin, DetailView):
+    listed = 100  # citing entries shown per kind; every cited passage is marked
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
@@ -69,15 +71,18 @@ class SourceDetailView(SourceQueryMixin, DetailView):
                 "agreement"
             ),
         }
-        spans, cited_by = [], {}
+        spans, cited_by, more = set(), {}, False
         for kind, rows in citations.items():
+            spans.update(rows.values_list("start", "end").distinct())
+            shown, more_of_kind = first(rows.order_by("start", "end", "pk"), self.listed)
+            more = more or more_of_kind
             entries = {}
-            for citation in rows.order_by("start", "end"):
+            for citation in shown:
                 citation.source = source  # the one being shown: no query per passage
-                spans.append((citation.start, citation.end))
                 entries.setdefault(citation.entry, []).append(citation)
             cited_by[kind] = list(entries.items())
         context["marked_body"] = mark_passages(source.body, spans)
         context["cited_by"] = cited_by
-        context["passages"] = len(set(spans))
+        context["more_cited_by"] = more
+        context["passages"] = len(spans)
         return context
