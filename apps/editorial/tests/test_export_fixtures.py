@@ -1,6 +1,7 @@
 """export_fixtures: what goes out, what never does, and the same bytes for the same data."""
 
 import difflib
+from io import StringIO
 import json
 
 import pytest
