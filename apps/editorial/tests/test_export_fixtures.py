@@ -1,8 +1,8 @@
 """export_fixtures: what goes out, what never does, and the same bytes for the same data."""
 
 import difflib
-from io import StringIO
 import json
+from io import StringIO
 
 import pytest
 from django.apps import apps
