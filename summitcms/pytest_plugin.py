@@ -47,3 +47,22 @@ def pytest_runtest_setup(item):
 def require_postgres(settings):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("runs on PostgreSQL only: set DATABASE_URL (make test does on CI's second pass)")
+
+
+def flushes_the_database(item):
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "live_server" in fixtures or "transactional_db" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that flush the database after the others, as Django does.
+
+    pytest-django sorts them so, but pytest then regroups tests by session-scoped
+    parameters (pytest-playwright's ``browser_name``) and can put a browser test among
+    the others: its flush empties what data migrations filled (the groups) for the
+    tests after it.
+    """
+    items.sort(key=flushes_the_database)

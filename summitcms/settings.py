@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "apps.agreements",
     "apps.quotes",
     "apps.claims",
+    # Full-text search and its PostgreSQL-only index; the public site's sitemap.
+    "apps.search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -193,10 +196,12 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = not DEBUG
+# Off only to scan or load-test a production build over plain HTTP on 127.0.0.1.
+SECURE_COOKIES = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 

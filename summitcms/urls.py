@@ -1,16 +1,19 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from apps.editorial.admin import review_queue_view
-from apps.editorial.views import favicon
+from apps.editorial.feeds import VerifiedEntriesFeed
+from apps.editorial.sitemaps import SITEMAPS
+from apps.editorial.views import HomeView, favicon
+from apps.search.views import SearchView
 
 admin.site.site_header = "SummitCMS"
 admin.site.site_title = "SummitCMS admin"
 admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="site/home.html"), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon),
     path("admin/review/", admin.site.admin_view(review_queue_view), name="review_queue"),
     path("admin/", admin.site.urls),
@@ -20,4 +23,13 @@ urlpatterns = [
     path("sources/", include("apps.sources.urls")),
     path("events/", include("apps.events.urls")),
     path("", include("apps.actors.urls")),
+    # /search/?q=
+    path("search/", SearchView.as_view(), name="search"),
+    # /feeds/verified/
+    path("feeds/", include(([path("verified/", VerifiedEntriesFeed(), name="verified")], "feeds"))),
+    # /sitemap.xml: an index of /sitemap-<section>.xml, each at most 50 000 addresses
+    path(
+        "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap_index"
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

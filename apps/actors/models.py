@@ -1,4 +1,5 @@
 import reversion
+from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
@@ -7,6 +8,37 @@ from apps.editorial.models import SlugNaturalKeyManager, Stamped
 
 def alias_list(aliases):
     return [line.strip() for line in aliases.splitlines() if line.strip()]
+
+
+def verified(label, **lookups):
+    """``Exists`` a verified entry of model ``label`` matching ``lookups`` (OuterRef allowed)."""
+    return models.Exists(apps.get_model(label).objects.verified().filter(**lookups))
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a verified entry names: as a speaker, a signatory, or the author of a claim.
+
+        Anyone else is known only to the desk, perhaps from work that is never published.
+        """
+        return self.filter(
+            verified("quotes.Quote", speaker=models.OuterRef("pk"))
+            | verified("agreements.Agreement", signatories=models.OuterRef("pk"))
+            | verified("claims.Claim", attributed_to=models.OuterRef("pk"))
+        )
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def public(self):
+        """Organizations a reader can meet: outlets of sources (published articles, public),
+        outlets a source relays, and parties and speakers of verified entries."""
+        source = apps.get_model("sources.Source")
+        return self.filter(
+            models.Exists(source.objects.filter(outlet=models.OuterRef("pk")))
+            | models.Exists(source.objects.filter(relays=models.OuterRef("pk")))
+            | verified("agreements.Agreement", parties=models.OuterRef("pk"))
+            | verified("quotes.Quote", speaker_organization=models.OuterRef("pk"))
+        )
 
 
 @reversion.register()
@@ -18,7 +50,7 @@ class Person(Stamped):
     aliases = models.TextField(blank=True, help_text="Other names the coverage uses, one per line.")
     notes = models.TextField(blank=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(PersonQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +95,7 @@ class Organization(Stamped):
     url = models.URLField("web site", blank=True)
     notes = models.TextField(blank=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(OrganizationQuerySet)()
 
     class Meta:
         ordering = ["name"]

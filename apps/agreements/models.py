@@ -39,7 +39,12 @@ class Agreement(Entry):
     class Meta(Entry.Meta):
         ordering = ["-signed_on", "title"]
         permissions = [("verify_agreement", "Can verify, send back and retract agreements")]
-        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["event", "status"]),
+            # Newest verified first, on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "-id"]),
+        ]
         constraints = [
             *Entry.Meta.constraints,
             models.CheckConstraint(condition=models.Q(kind__in=AgreementKind.values), name="agreement_kind_valid"),

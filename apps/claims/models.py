@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Topic
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -38,6 +38,28 @@ class ClaimQuerySet(EntryQuerySet):
         return self.annotate(
             contradicted=models.Exists(contradicts.filter(from_claim=models.OuterRef("pk")))
             | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk")))
+        )
+
+    def public_contradiction(self):
+        """Whether a *verified* claim is recorded as contradicting this one, or this one it.
+
+        On public pages a draft cannot dispute a published claim: it may never be verified.
+        """
+        contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
+        return models.Exists(
+            contradicts.filter(from_claim=models.OuterRef("pk"), to_claim__status=Status.VERIFIED)
+        ) | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk"), from_claim__status=Status.VERIFIED))
+
+    def public(self):
+        """Verified claims, with ``contradicted`` annotated as readers may see it (see above)."""
+        return self.verified().annotate(contradicted=self.public_contradiction())
+
+    def disputed_condition(self):
+        contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
+        return (
+            super().disputed_condition()
+            | models.Q(pk__in=contradicts.filter(to_claim__status=Status.VERIFIED).values("from_claim"))
+            | models.Q(pk__in=contradicts.filter(from_claim__status=Status.VERIFIED).values("to_claim"))
         )
 
 
@@ -76,7 +98,12 @@ class Claim(Entry):
     class Meta(Entry.Meta):
         ordering = ["-updated_at"]
         permissions = [("verify_claim", "Can verify, send back and retract claims")]
-        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["event", "status"]),
+            # Newest verified first, on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "-id"]),
+        ]
         constraints = [
             *Entry.Meta.constraints,
             models.CheckConstraint(
@@ -116,7 +143,7 @@ class Claim(Entry):
     def quantity_display(self):
         if self.quantity is None:
             return ""
-        number = f"{self.quantity.normalize():f}"
+        number = f"{self.quantity.normalize():,f}"
         parts = [self.get_quantity_qualifier_display() if self.quantity_qualifier else "", number, self.quantity_unit]
         shown = " ".join(p for p in parts if p)
         return f"{shown} ({self.quantity_period})" if self.quantity_period else shown

@@ -75,6 +75,8 @@ class PublicPageCacheMiddleware:
         # The time of the last change makes the version unique even if the counter starts
         # again (a restored or re-created database beside a long-lived shared cache).
         version = f"{number}.{changed_at.timestamp() if changed_at else 0}"
+        # Views may key their own cached pieces by it (the filter choices of public lists).
+        request.content_version = version
         path = request.get_full_path()
         page = hashlib.sha256(f"{version}:{path}".encode()).hexdigest()
         etag = f'"{page[:32]}"'

@@ -20,6 +20,7 @@ It never deletes.
 import functools
 import json
 import os
+import stat
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -535,7 +536,17 @@ class snapshot:
 
 
 def export_to_file(selection, path, **options):
-    """Write the export next to ``path`` and move it in place: never a half-written file."""
+    """Write the export next to ``path`` and move it in place: never a half-written file.
+
+    A path that is not a regular file (/dev/null, a pipe) is written to directly:
+    moving a file over it would replace the device or pipe itself.
+    """
+    path = os.path.realpath(path)  # through a symbolic link to the file it names
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        exporter = Exporter(selection, **options)
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            exporter.write(stream)
+        return exporter
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".export-", suffix=".json")
     exporter = Exporter(selection, **options)

@@ -43,6 +43,26 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+class _Supporting:
+    """A supporting citation as ``corroboration()`` reads it: a stance and a source."""
+
+    stance = "supports"
+
+    def __init__(self, source):
+        self.source = source
+
+
+def _source_stub(pk, outlet_id, relayed_ids):
+    """A ``Source`` with only what ``is_independent_of`` reads: its outlet and the outlets
+    it relays, stored as ``prefetch_related`` stores them, so reading them costs no query."""
+    from apps.actors.models import Organization
+    from apps.sources.models import Source
+
+    source = Source(pk=pk, outlet_id=outlet_id)
+    source._prefetched_objects_cache = {"relays": [Organization(pk=o) for o in sorted(relayed_ids)]}
+    return source
+
+
 class Stamped(models.Model):
     """Who made a record and when it last changed; the admin fills these in."""
 
@@ -62,6 +82,94 @@ class Stamped(models.Model):
 class EntryQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=Status.VERIFIED)
+
+    def public(self):
+        """What readers may see: verified entries only (claims add what ``corroboration()`` needs)."""
+        return self.verified()
+
+    def with_evidence(self, *source_related):
+        """Prefetch what ``corroboration()`` and an evidence list read, in two queries however
+        many entries and citations there are: the citations with their sources (and
+        ``source_related``, e.g. ``"source__outlet"``), and the outlets each source relays.
+        """
+        citation = self.model._meta.get_field("citations").related_model
+        citations = citation.objects.select_related("source", *source_related).order_by(
+            "source__published_on", "source__title", "start"
+        )
+        return self.prefetch_related(models.Prefetch("citations", queryset=citations), "citations__source__relays")
+
+    def _citations(self):
+        citation = self.model._meta.get_field("citations").related_model
+        return citation, citation.entry_field
+
+    def disputed_condition(self):
+        """SQL for ``corroboration().disputed``: a citation contradicts the entry.
+
+        Claims add their ``contradicts`` relations (see ``ClaimQuerySet``). Uncorrelated
+        subqueries: the database reads the citations once, not once per entry.
+        """
+        citation, entry = self._citations()
+        return models.Q(pk__in=citation.objects.filter(stance="contradicts").values(entry))
+
+    def disputed(self, disputed=True):
+        condition = self.disputed_condition()
+        return self.filter(condition) if disputed else self.exclude(condition)
+
+    def at_corroboration_level(self, level):
+        """Entries whose ``corroboration().level`` is ``level``: disputed, none, single or
+        corroborated.
+
+        Disputed, none and a single supporting source are plain SQL. The independence rule
+        lives in Python (``Source.is_independent_of``), so entries with two or more
+        supporting sources are grouped by ``corroboration()`` itself, from one query for
+        their supporting citations; each distinct set of sources is grouped once. The
+        result is a queryset that excludes (or adds) the few whose sources turn out not to
+        be independent.
+        """
+        from apps.sources.corroboration import corroboration
+
+        if level == "disputed":
+            return self.disputed()
+        citation, entry = self._citations()
+        supporting = citation.objects.filter(stance="supports")
+
+        def with_sources(condition):
+            """Entry ids by how many distinct sources support them (one pass, grouped)."""
+            return (
+                supporting.order_by()
+                .values(entry)
+                .annotate(n=models.Count("source", distinct=True))
+                .filter(condition)
+                .values(entry)
+            )
+
+        undisputed = self.disputed(False)
+        if level == "none":
+            return undisputed.exclude(pk__in=supporting.values(entry))
+        several = undisputed.filter(pk__in=with_sources(models.Q(n__gte=2)))
+        rows = supporting.filter(**{f"{entry}__in": several.values("pk")}).values_list(
+            f"{entry}_id", "source_id", "source__outlet_id", "source__relays"
+        )
+        source_sets, outlets, relays = {}, {}, {}
+        for entry_id, source_id, outlet_id, relayed_id in rows:  # a row per relayed outlet
+            source_sets.setdefault(entry_id, set()).add(source_id)
+            outlets[source_id] = outlet_id
+            relays.setdefault(source_id, set()).update([relayed_id] if relayed_id is not None else [])
+        sources = {pk: _source_stub(pk, outlets[pk], relays[pk]) for pk in outlets}
+        levels = {}
+        not_independent = []
+        for entry_id, source_ids in source_sets.items():
+            key = frozenset(source_ids)
+            if key not in levels:
+                evidence = [_Supporting(sources[pk]) for pk in key]
+                levels[key] = corroboration(evidence).level
+            if levels[key] != "corroborated":
+                not_independent.append(entry_id)
+        if level == "single":
+            return undisputed.filter(models.Q(pk__in=with_sources(models.Q(n=1))) | models.Q(pk__in=not_independent))
+        if level == "corroborated":
+            return several.exclude(pk__in=not_independent)
+        return self.none()
 
 
 class EntryManager(SlugNaturalKeyManager.from_queryset(EntryQuerySet)):

@@ -112,3 +112,294 @@ def inline_rows(prefix, rows, initial=0):
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{field}": value for field, value in row.items()})
     return data
+
+
+# A small, realistic corpus for page tests, screenshots and a local demo: two reports of
+# Xi Jinping's state visit to Moscow (condensed from the seed coverage), which disagree
+# on how many documents were signed; one of them relays RT.
+REPORT_A = (
+    "On March 22, 2023, Chinese President Xi Jinping returned to China after his first trip to Russia since "
+    "the start of the war in Ukraine last year. The two leaders discussed the conflict in the Ukraine, the "
+    "influence of the United States and NATO, economic cooperation and military cooperation. Russian President "
+    "Putin hailed President Xi Jinping for a peace plan for Ukraine that he introduced last month.\n\n"
+    "Vladimir Putin, the President of Russia, and Xi Jinping, the president of China, have signed several "
+    "documents on strategic cooperation between Moscow and Beijing following what Putin referred to as "
+    'successful and constructive meetings at the Kremlin. "We signed an agreement on deepening the strategic '
+    'partnership and bilateral ties, which are entering a new era." Xi said after the discussions with Putin '
+    "on March 21, 2023.\n\n"
+    "According to Putin, further gas shipments to China have been agreed upon. Additionally, he said that by "
+    "working together, the two nations might overtake rivals in IT and Al. Media sources indicate that Xi and "
+    'Putin agreed in a joint statement that Russia and China "will build a closer energy partnership, '
+    "supporting companies from both countries in advancing cooperation projects in oil, gas, coal, electricity "
+    'and nuclear energy." In their joint statement, Xi and Putin also decided to "further deepen military '
+    'mutual trust" between the two countries.'
+)
+REPORT_B = (
+    "During the latter’s three-day visit to Moscow, Russian President Vladimir Putin and Chinese counterpart "
+    "Xi Jinping signed over a dozen agreements aimed at expanding co-operation between their two countries.\n\n"
+    "“This is an example of how world powers, who are permanent members of the UN Security Council and have a "
+    "special responsibility for maintaining stability and security on the planet, should interact,” Putin said "
+    "at the ceremonial dinner following the hours-long talks at the highest level in the Kremlin.\n\n"
+    "The Russian president has praised the peace roadmap presented by China last month, stating that many of "
+    "its components can serve as a basis for a peaceful resolution when the West and Kyiv are prepared for it.\n\n"
+    "“We’re always for peace and dialogue, and we firmly stand on the right side of history,” said Xi.\n\n"
+    "China's trade with Russia reached a record high in 2022, increasing by 30% despite efforts by the West to "
+    "impose sanctions on Moscow. Bilateral trade between the two nations is expected to exceed $200 billion "
+    "this year, reported RT.\n\n"
+    "“By joining our rich scientific potentials and production capabilities, Russia and China can become world "
+    "leaders in the fields of information technology, network security, and artificial intelligence,” Putin told "
+    "reporters.\n\n"
+    "In two joint statements issued during the summit, Russia and China vowed to “deepen relations of "
+    "comprehensive partnership and strategic interaction entering a new era”.\n\n"
+    "On Monday, Xi Jinping arrived in Moscow for a three-day visit, and by Tuesday evening, the summit had "
+    "resulted in the signing of 14 agreements, including statements, protocols, memoranda, and other forms of "
+    "agreements. As part of their increased co-operation, Moscow and Beijing have agreed to regularly conduct "
+    "joint maritime and air patrols, along with joint military exercises."
+)
+
+
+def make_summit_corpus():
+    """Verified claims, quotes and agreements about one summit, with a draft, an entry in
+    review and a retracted one beside them. Returns the objects by name."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from apps.claims.models import ClaimRelation
+    from apps.editorial.models import Topic
+
+    now = timezone.now()
+    editor = make_editor()
+    verified = {"status": "verified", "verified_by": editor}
+
+    def at(days):
+        return {**verified, "verified_at": now - timedelta(days=days)}
+
+    topics = {
+        name.lower(): Topic.objects.create(name=name, slug=name.lower())
+        for name in ("Trade", "Energy", "Military", "Diplomacy", "Technology")
+    }
+    russia = make_organization(name="Russia", slug="russia", kind="state", country="Russia")
+    china = make_organization(name="China", slug="china", kind="state", country="China")
+    rt = make_organization(name="RT", slug="rt", kind="media_outlet", country="Russia")
+    review = make_organization(name="Regional Policy Review", slug="regional-policy-review", kind="media_outlet")
+    wire = make_organization(name="World Affairs Wire", slug="world-affairs-wire", kind="media_outlet")
+    putin = make_person(name="Vladimir Putin", slug="vladimir-putin", role="President of Russia", country="Russia")
+    xi = make_person(name="Xi Jinping", slug="xi-jinping", role="President of China", country="China")
+    visit = make_event(
+        name="Xi Jinping’s state visit to Russia",
+        slug="xi-state-visit-2023",
+        starts_on=date(2023, 3, 20),
+        ends_on=date(2023, 3, 22),
+        place="Moscow",
+        description="Xi Jinping’s first visit to Russia since the start of the war in Ukraine.",
+    )
+    talks = make_event(
+        name="Talks at the Kremlin", slug="kremlin-talks", parent=visit, starts_on=date(2023, 3, 21), sequence=1
+    )
+    dinner = make_event(name="State dinner", slug="state-dinner", parent=visit, starts_on=date(2023, 3, 21), sequence=2)
+    briefing = make_event(
+        name="Press briefing", slug="press-briefing", parent=visit, starts_on=date(2023, 3, 21), sequence=3
+    )
+    a = make_source(
+        body=REPORT_A,
+        title="Strengthening Alliances: Xi Jinping’s Visit To Russia",
+        slug="strengthening-alliances",
+        outlet=review,
+        authors="Ezba Walayat",
+        published_on=date(2023, 4, 3),
+        kind="analysis",
+        reliability="C",
+        url="https://example.org/strengthening-alliances",
+    )
+    b = make_source(
+        body=REPORT_B,
+        title="Putin and Xi sign over a dozen agreements in Moscow",
+        slug="over-a-dozen-agreements",
+        outlet=wire,
+        published_on=date(2023, 3, 22),
+        kind="news_report",
+        reliability="D",
+        reliability_notes="Relays RT, Russian state media.",
+    )
+    b.relays.add(rt)
+
+    statement = make_agreement(
+        title="Joint statement on deepening the comprehensive partnership in a new era",
+        slug="joint-statement-new-era",
+        kind="joint_statement",
+        signed_on=date(2023, 3, 21),
+        place="Moscow",
+        event=talks,
+        summary="The two leaders vow to deepen their partnership and strategic interaction.",
+        citations=[(a, "We signed an agreement on deepening the strategic partnership and bilateral ties")],
+        **at(5),
+    )
+    statement.parties.add(russia, china)
+    statement.signatories.add(putin, xi)
+    statement.topics.add(topics["diplomacy"])
+    fourteen = make_agreement(
+        title="Fourteen agreements signed during the visit",
+        slug="fourteen-agreements",
+        kind="agreement",
+        documents=14,
+        signed_on=date(2023, 3, 21),
+        event=visit,
+        citations=[(b, "the summit had resulted in the signing of 14 agreements")],
+        **at(4),
+    )
+    fourteen.parties.add(russia, china)
+
+    several = make_claim(
+        statement="Putin and Xi signed several documents on strategic cooperation.",
+        slug="several-documents-signed",
+        event=talks,
+        credibility=2,
+        citations=[(a, "have signed several documents on strategic cooperation between Moscow and Beijing")],
+        **at(3),
+    )
+    dozen = make_claim(
+        statement="Putin and Xi signed 14 agreements during the visit.",
+        slug="fourteen-agreements-signed",
+        event=visit,
+        quantity=14,
+        quantity_unit="agreements",
+        credibility=3,
+        citations=[
+            (b, "the summit had resulted in the signing of 14 agreements"),
+            (b, "signed over a dozen agreements aimed at expanding co-operation"),
+        ],
+        **at(2),
+    )
+    dozen.agreements.add(fourteen)
+    ClaimRelation.objects.create(from_claim=several, to_claim=dozen, kind="contradicts", note="How many documents?")
+    peace = make_claim(
+        statement="Putin praised China’s peace plan for Ukraine.",
+        slug="putin-praised-peace-plan",
+        event=talks,
+        attributed_to=putin,
+        credibility=1,
+        citations=[
+            (a, "Putin hailed President Xi Jinping for a peace plan for Ukraine"),
+            (b, "The Russian president has praised the peace roadmap presented by China last month"),
+        ],
+        **at(1),
+    )
+    peace.topics.add(topics["diplomacy"])
+    trade = make_claim(
+        statement="China’s trade with Russia reached a record high in 2022, up 30 %.",
+        slug="trade-record-2022",
+        event=visit,
+        quantity=30,
+        quantity_unit="%",
+        quantity_qualifier="exactly",
+        quantity_period="2022",
+        credibility=2,
+        citations=[(b, "China's trade with Russia reached a record high in 2022, increasing by 30%")],
+        **at(6),
+    )
+    trade.topics.add(topics["trade"])
+    patrols = make_claim(
+        statement="Russia and China agreed to conduct joint maritime and air patrols.",
+        slug="joint-patrols",
+        event=talks,
+        credibility=3,
+        citations=[
+            (b, "have agreed to regularly conduct joint maritime and air patrols"),
+            (a, "further deepen military mutual trust", "mentions"),
+        ],
+        **at(7),
+    )
+    patrols.topics.add(topics["military"])
+    ai = make_claim(
+        statement="Putin said the two nations might overtake rivals in IT and AI.",
+        slug="overtake-rivals-in-ai",
+        event=briefing,
+        attributed_to=putin,
+        credibility=2,
+        citations=[
+            (a, "the two nations might overtake rivals in IT and Al"),
+            (b, "Russia and China can become world leaders in the fields of information technology"),
+        ],
+        **at(8),
+    )
+    ai.topics.add(topics["technology"])
+    one_statement = make_claim(
+        statement="Xi and Putin issued one joint statement.",
+        slug="one-joint-statement",
+        event=talks,
+        credibility=4,
+        citations=[
+            (a, "Media sources indicate that Xi and Putin agreed in a joint statement"),
+            (b, "In two joint statements issued during the summit", "contradicts"),
+        ],
+        **at(9),
+    )
+    one_statement.topics.add(topics["diplomacy"])
+
+    peace_quote = make_quote(
+        text="We’re always for peace and dialogue, and we firmly stand on the right side of history",
+        slug="xi-peace-and-dialogue",
+        speaker=xi,
+        occasion=briefing,
+        said_on=date(2023, 3, 21),
+        citations=[(b, "We’re always for peace and dialogue, and we firmly stand on the right side of history")],
+        **at(2),
+    )
+    peace_quote.topics.add(topics["diplomacy"])
+    powers = make_quote(
+        text="This is an example of how world powers",
+        slug="putin-world-powers",
+        speaker=putin,
+        occasion=dinner,
+        said_on=date(2023, 3, 21),
+        is_partial=True,
+        citations=[(b, "This is an example of how world powers, who are permanent members of the UN Security")],
+        **at(3),
+    )
+    energy = make_quote(
+        text="will build a closer energy partnership",
+        slug="joint-statement-energy",
+        speaker_statement=statement,
+        occasion=talks,
+        said_on=date(2023, 3, 21),
+        is_partial=True,
+        citations=[(a, "will build a closer energy partnership, supporting companies from both countries")],
+        **at(4),
+    )
+    energy.topics.add(topics["energy"])
+    energy.agreements.add(statement)
+
+    # Work the public must not see.
+    draft = make_claim(
+        statement="Draft: gas shipments to China were agreed.",
+        slug="draft-gas-shipments",
+        citations=[(a, "further gas shipments to China have been agreed upon")],
+    )
+    in_review = make_quote(
+        text="By joining our rich scientific potentials",
+        slug="in-review-scientific-potentials",
+        speaker=putin,
+        status="in_review",
+        citations=[(b, "By joining our rich scientific potentials and production capabilities")],
+    )
+    retracted = make_claim(
+        statement="Retracted: trade will exceed $200 billion this year.",
+        slug="retracted-200-billion",
+        status="retracted",
+        correction="The figure is a forecast reported by RT, not an agreed target.",
+        retracted_at=now,
+        citations=[(b, "expected to exceed $200 billion this year")],
+    )
+    return {
+        "topics": topics,
+        "sources": [a, b],
+        "outlets": [review, wire, rt],
+        "people": [putin, xi],
+        "event": visit,
+        "parts": [talks, dinner, briefing],
+        "claims": [several, dozen, peace, trade, patrols, ai, one_statement],
+        "quotes": [peace_quote, powers, energy],
+        "agreements": [statement, fourteen],
+        "hidden": [draft, in_review, retracted],
+    }

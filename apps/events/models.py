@@ -1,9 +1,37 @@
 import reversion
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from apps.editorial.models import SlugNaturalKeyManager, Stamped
+
+
+def root(prefix=""):
+    """The top of an event's family (the summit of a day of talks), three levels deep."""
+    return Coalesce(f"{prefix}parent__parent_id", f"{prefix}parent_id", f"{prefix}id" if prefix else "pk")
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """Events of a summit with a verified entry anywhere in it: the summit, its parts
+        (even a state dinner nobody is quoted at), and their parts. An event recorded
+        only for unpublished work stays with the desk."""
+        family_has = [
+            models.Exists(
+                apps.get_model(label)
+                .objects.verified()
+                .annotate(event_root=root(f"{field}__"))
+                .filter(event_root=models.OuterRef("family"))
+            )
+            for label, field in [
+                ("claims.Claim", "event"),
+                ("quotes.Quote", "occasion"),
+                ("agreements.Agreement", "event"),
+            ]
+        ]
+        return self.alias(family=root()).filter(family_has[0] | family_has[1] | family_has[2])
 
 
 @reversion.register()
@@ -27,7 +55,7 @@ class Event(Stamped):
     # Orders the parts of one day, which a date alone cannot.
     sequence = models.PositiveSmallIntegerField(default=0, help_text="Order among parts on the same day.")
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(EventQuerySet)()
 
     class Meta:
         ordering = ["starts_on", "sequence", "name"]

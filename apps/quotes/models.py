@@ -49,7 +49,12 @@ class Quote(Entry):
     class Meta(Entry.Meta):
         ordering = ["-said_on", "slug"]
         permissions = [("verify_quote", "Can verify, send back and retract quotes")]
-        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["speaker", "status"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["speaker", "status"]),
+            # Newest verified first, on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "-id"]),
+        ]
         constraints = [
             *Entry.Meta.constraints,
             models.CheckConstraint(

@@ -1,17 +1,62 @@
-from django.views.generic import DetailView, ListView
+from django.db.models import Prefetch
 
+from apps.agreements.models import Agreement
+from apps.claims.models import Claim
+from apps.editorial.public import PublicDetailView, PublicListView, absolute, evidence_by_stance
+from apps.editorial.structured_data import quotation
+
+from .filters import QuoteFilter
 from .models import Quote
 
 SPEAKERS = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
 
 
-class QuoteListView(ListView):
-    paginate_by = 50
+def public_speaker_name(quote):
+    """The speaker as readers may see it: a joint statement that is not verified is not named."""
+    if quote.speaker_statement_id and not quote.speaker_statement.is_public:
+        return "A joint statement"
+    return quote.speaker_name
+
+
+class QuoteListView(PublicListView):
+    filterset_class = QuoteFilter
+    csv_name = "quotes"
+    csv_columns = [
+        ("url", absolute),
+        ("text", lambda q, r: q.text),
+        ("speaker", lambda q, r: public_speaker_name(q)),
+        ("said_on", lambda q, r: q.said_on.isoformat() if q.said_on else ""),
+        ("occasion", lambda q, r: q.occasion or ""),
+        ("language", lambda q, r: q.language),
+        ("partial", lambda q, r: "yes" if q.is_partial else "no"),
+        ("paraphrase", lambda q, r: "yes" if q.is_paraphrase else "no"),
+        ("corroboration", lambda q, r: q.corroboration().label),
+        ("verified_at", lambda q, r: q.verified_at.isoformat() if q.verified_at else ""),
+    ]
 
     def get_queryset(self):
-        return Quote.objects.verified().select_related(*SPEAKERS).order_by("-said_on", "slug")
+        return Quote.objects.public().with_evidence().select_related(*SPEAKERS).order_by("-said_on", "slug")
 
 
-class QuoteDetailView(DetailView):
+class QuoteDetailView(PublicDetailView):
     def get_queryset(self):
-        return Quote.objects.verified().select_related(*SPEAKERS)
+        return (
+            Quote.objects.public()
+            .with_evidence("source__outlet")
+            .select_related(*SPEAKERS, "occasion__parent")
+            .prefetch_related(
+                "topics",
+                Prefetch("agreements", Agreement.objects.verified().order_by("title"), to_attr="public_agreements"),
+                Prefetch(
+                    "claims",
+                    Claim.objects.verified().select_related("event", "attributed_to").order_by("statement"),
+                    to_attr="public_claims",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["evidence"] = evidence_by_stance(self.object.citations.all())
+        context["structured_data"] = quotation(self.object, self.request)
+        return context

@@ -65,7 +65,7 @@ def test_quantities_read_as_the_article_gives_them():
     claim = make_claim(
         quantity=Decimal("200000000000"), quantity_unit="USD", quantity_qualifier="more_than", quantity_period="2023"
     )
-    assert claim.quantity_display == "more than 200000000000 USD (2023)"
+    assert claim.quantity_display == "more than 200,000,000,000 USD (2023)"
 
 
 def test_natural_keys_round_trip():

@@ -3,6 +3,7 @@
 import difflib
 import json
 import os
+from io import StringIO
 
 import pytest
 from django.apps import apps
@@ -363,3 +364,29 @@ def test_an_output_file_that_cannot_be_written_is_a_clear_error(tmp_path):
 )  # fmt: skip
 def test_the_fast_value_encoder_writes_what_json_dumps_writes(value):
     assert fixtures.dump(value) == json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_exporting_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path):
+    # Moving a finished file into place would replace a device or pipe such as /dev/null.
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    call_command("export_fixtures", "--all", "--output", str(pipe), stdout=StringIO(), stderr=StringIO())
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert received and received[0].startswith("[")
+
+
+def test_exporting_through_a_symbolic_link_writes_the_file_it_names(corpus, tmp_path):
+    target, link = tmp_path / "corpus.json", tmp_path / "latest.json"
+    target.write_text("old")
+    link.symlink_to(target)
+    export("--output", str(link))
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == export()[0]

@@ -1,0 +1,52 @@
+"""People and organizations on the public site."""
+
+import pytest
+
+from apps.editorial.testing import make_organization, make_person, make_summit_corpus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_page_lists_their_quotes_agreements_and_claims(client):
+    make_summit_corpus()
+    body = client.get("/people/vladimir-putin/").content.decode()
+    assert "This is an example of how world powers" in body
+    assert "Joint statement on deepening the comprehensive partnership in a new era" in body
+    assert "Putin praised China’s peace plan for Ukraine." in body
+    assert "By joining our rich scientific potentials" not in body  # in review
+
+
+def test_an_outlet_page_lists_its_sources_and_who_relays_it(client):
+    make_summit_corpus()
+    body = client.get("/organizations/world-affairs-wire/").content.decode()
+    assert "Sources it published" in body and "Putin and Xi sign over a dozen agreements in Moscow" in body
+    body = client.get("/organizations/rt/").content.decode()
+    assert "Sources relaying it" in body and "not as independent confirmation" in body
+
+
+def test_a_party_page_lists_its_agreements(client):
+    make_summit_corpus()
+    body = client.get("/organizations/china/").content.decode()
+    assert "Agreements it is party to" in body and "Fourteen agreements signed during the visit" in body
+
+
+def test_lists_show_only_people_and_organizations_readers_can_meet(client):
+    make_summit_corpus()
+    make_person(name="Unattached Person")
+    make_organization(name="Unattached Ministry", kind="government_body")
+    people = client.get("/people/").content.decode()
+    assert "Vladimir Putin" in people and "Unattached Person" not in people
+    assert "2 people" in people
+    organizations = client.get("/organizations/").content.decode()
+    assert "RT" in organizations and "Unattached Ministry" not in organizations
+    assert client.get("/people/unattached-person/").status_code == 404
+
+
+def test_people_and_organizations_filter(client):
+    make_summit_corpus()
+    assert "Xi Jinping" not in client.get("/people/?country=Russia").content.decode()
+    assert "Xi Jinping" in client.get("/people/?q=jinping").content.decode()
+    body = client.get("/organizations/?kind=state").content.decode()
+    assert "China" in body and "World Affairs Wire" not in body
+    assert client.get("/organizations/?kind=pirate").status_code == 400
+    assert client.get("/people/?country=Atlantis").status_code == 400

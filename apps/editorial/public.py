@@ -1,0 +1,306 @@
+"""What every public list and detail page shares.
+
+Lists: django-filter filters kept in the URL, a 400 with the form's errors for a bad
+value, a page number that is out of range or not a number falls back to a real page,
+``?format=csv`` downloads the whole filtered list. Detail pages: only verified
+entries; a retracted one answers 410 Gone with its correction note and nothing else.
+"""
+
+import csv
+import datetime
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterMixin
+
+from apps.search import query as search
+
+from .models import Status
+
+# Characters that make a spreadsheet read a cell as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def count_of(queryset, outer_field, counted="pk", distinct=False):
+    """A correlated count of ``queryset`` rows whose ``outer_field`` is the outer row.
+
+    An annotation, not a join: counts of several relations do not multiply each other.
+    """
+    counts = (
+        queryset.filter(**{outer_field: models.OuterRef("pk")})
+        .order_by()
+        .values(outer_field)
+        .annotate(n=models.Count(counted, distinct=distinct))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
+
+
+def used_by(queryset, **lookups):
+    """``Exists`` a row of ``queryset`` whose ``lookups`` name the outer row: for choices,
+    say, the topics that a verified claim has. One probe per choice, not a join of every
+    entry followed by DISTINCT."""
+    return models.Exists(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
+
+
+def load_choices(specs):
+    """Choices of several select boxes in one query (a UNION ALL).
+
+    ``specs``: ``[(filter name, queryset, value, label)]`` where value and label are
+    field names or expressions; a filter may have several. Returns ``{filter name:
+    [(value, label), ...]}``, each ordered by label.
+    """
+
+    def expression(value):
+        return value if hasattr(value, "resolve_expression") else models.F(value)
+
+    parts = [
+        queryset.order_by()
+        .annotate(
+            choice_filter=models.Value(name, output_field=models.CharField()),
+            choice_value=expression(value),
+            choice_label=expression(label),
+        )
+        .values_list("choice_filter", "choice_value", "choice_label")
+        .distinct()
+        for name, queryset, value, label in specs
+    ]
+    choices = {name: [] for name, *_ in specs}
+    if not parts:
+        return choices
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for name, value, label in union.order_by("choice_filter", "choice_label"):
+        choices[name].append((value, label))
+    return choices
+
+
+class DateInput(forms.DateInput):
+    """A date picker. What was typed but is not a date is not sent back into it (a date
+    input cannot hold it); the field's error says what was wrong."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Words to find (full-text search on PostgreSQL), best matches first."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Words")
+        kwargs.setdefault("max_length", search.MAX_LENGTH)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return search.ranked(qs, value) if value else qs
+
+
+class CorroborationFilter(django_filters.ChoiceFilter):
+    """By ``corroboration().level``; declare it after the filters that narrow the list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Corroboration")
+        kwargs.setdefault("empty_label", "Any")
+        kwargs.setdefault(
+            "choices",
+            [("corroborated", "2 or more independent sources"), ("single", "1 source"), ("disputed", "Disputed")],
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.at_corroboration_level(value) if value else qs
+
+
+class OrderFilter(django_filters.ChoiceFilter):
+    """``orderings``: ``{value: (label, order_by fields)}``. Without a value the list keeps
+    its own order (best match first when searching)."""
+
+    def __init__(self, orderings, *args, **kwargs):
+        self.orderings = orderings
+        kwargs.setdefault("label", "Sort by")
+        kwargs.setdefault("empty_label", "Default")
+        kwargs.setdefault("choices", [(value, label) for value, (label, _) in orderings.items()])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.order_by(*self.orderings[value][1]) if value else qs
+
+
+def choice_filter(label, empty_label, **kwargs):
+    """A select box whose choices ``PublicFilterSet.choice_specs`` loads."""
+    return django_filters.ChoiceFilter(label=label, empty_label=empty_label, choices=[], **kwargs)
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Filters for a public list; the select boxes get their choices in one query."""
+
+    def choice_specs(self):
+        """``[(filter name, queryset, value, label)]`` for ``load_choices``."""
+        return []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in self.load_choices().items():
+            self.filters[name].extra["choices"] = choices
+
+    def load_choices(self):
+        """The choices, cached under the content version the page cache read for this
+        request: every page of every filtered list shares them until something changes."""
+        version = getattr(self.request, "content_version", None)
+        if version is None:
+            return load_choices(self.choice_specs())
+        key = f"filter-choices:{type(self).__module__}.{type(self).__name__}:{version}"
+        choices = cache.get(key)
+        if choices is None:
+            choices = load_choices(self.choice_specs())
+            cache.set(key, choices, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return choices
+
+    def active(self):
+        """``[(label, value shown, URL without it)]`` of the filters in use."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        shown = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or isinstance(self.filters[name], OrderFilter):
+                continue
+            field = self.form.fields[name]
+            if hasattr(field, "choices"):
+                value = dict(field.choices).get(value, value)
+            without = self.data.copy()
+            for key in (name, "page"):
+                without.pop(key, None)
+            shown.append((field.label, value, f"?{without.urlencode()}"))
+        return shown
+
+
+def neutralise(value):
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    value = "" if value is None else str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each row back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+class PublicListView(FilterMixin, ListView):
+    """A filtered, ordered, paginated list; ``?format=csv`` for all of it as CSV.
+
+    ``csv_columns``: ``[(header, function(object, request))]``.
+    """
+
+    paginate_by = 25
+    csv_columns = ()
+    csv_name = "list"
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = self.filterset.queryset.none()
+            context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+            return self.render_to_response(context, status=400)
+        self.object_list = self.filterset.qs
+        if self.wants_csv():
+            return self.csv_response()
+        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+
+    def wants_csv(self):
+        return bool(self.csv_columns) and self.request.GET.get("format") == "csv"
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page that is not a number, or past the end, shows the first or the last page.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_filters"] = self.filterset.active()
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(page.number)
+        context["csv_allowed"] = bool(self.csv_columns)
+        return context
+
+    def csv_response(self):
+        columns, request = self.csv_columns, self.request
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow([header for header, _ in columns])
+            for obj in self.object_list.iterator(chunk_size=500):
+                yield writer.writerow([neutralise(value(obj, request)) for _, value in columns])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        return response
+
+
+class PublicDetailView(DetailView):
+    """A verified entry. A retracted one: 410 Gone with its correction note, no content."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            model = self.get_queryset().model
+            retracted = (
+                model.objects.filter(slug=kwargs.get("slug"), status=Status.RETRACTED)
+                .only("slug", "retracted_at", "correction")
+                .first()
+            )
+            if retracted is None:
+                raise
+            context = {"entry": retracted, "noun": model._meta.verbose_name}
+            return render(request, "site/retracted.html", context, status=410)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+def first(queryset, limit=50):
+    """``(rows, more)``: at most ``limit`` rows, and whether there are others (one query).
+
+    Pages that list what belongs to something (a person's quotes, a source's citing
+    entries) show this many and link to the full, filtered list.
+    """
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def absolute(obj, request):
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def evidence_by_stance(citations):
+    """``[(heading, citations)]``: supporting, then contradicting, then mentioning."""
+    headings = [
+        ("supports", "Evidence"),
+        ("contradicts", "Contradicting evidence"),
+        ("mentions", "Also mentioned in"),
+    ]
+    groups = []
+    for stance, heading in headings:
+        rows = [c for c in citations if c.stance == stance]
+        if rows:
+            groups.append((stance, heading, rows))
+    return groups

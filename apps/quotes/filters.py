@@ -1,0 +1,80 @@
+import django_filters
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat
+
+from apps.actors.models import Organization, Person
+from apps.agreements.models import Agreement
+from apps.editorial.models import Status, Topic
+from apps.editorial.public import (
+    CorroborationFilter,
+    DateInput,
+    OrderFilter,
+    PublicFilterSet,
+    SearchFilter,
+    choice_filter,
+    used_by,
+)
+from apps.events.models import Event
+
+from .models import Quote
+
+VERIFIED = Status.VERIFIED
+# The speaker filter's values say which kind of speaker they name: "person:vladimir-putin".
+SPEAKER_FIELDS = {"person": "speaker", "organization": "speaker_organization", "statement": "speaker_statement"}
+
+
+def tagged(kind):
+    return Concat(Value(f"{kind}:"), "slug", output_field=CharField())
+
+
+class QuoteFilter(PublicFilterSet):
+    q = SearchFilter()
+    topic = choice_filter("Topic", "Any topic", field_name="topics__slug")
+    event = choice_filter("Occasion", "Any occasion", method="filter_event")
+    speaker = choice_filter("Speaker", "Anyone", method="filter_speaker")
+    said_from = django_filters.DateFilter(label="Said from", field_name="said_on", lookup_expr="gte", widget=DateInput)
+    said_to = django_filters.DateFilter(label="Said until", field_name="said_on", lookup_expr="lte", widget=DateInput)
+    corroboration = CorroborationFilter()
+    order = OrderFilter(
+        {
+            "said": ("Date said, latest first", ["-said_on", "slug"]),
+            "recent": ("Recently verified", ["-verified_at", "-id"]),
+            "speaker": ("Speaker", ["speaker__name", "speaker_organization__name", "speaker_statement__title", "slug"]),
+        }
+    )
+
+    class Meta:
+        model = Quote
+        fields = []
+
+    def choice_specs(self):
+        quotes = Quote.objects.verified()
+        return [
+            ("topic", Topic.objects.filter(used_by(quotes, topics="pk")), "slug", "name"),
+            (
+                "event",
+                Event.objects.filter(used_by(quotes, occasion="pk") | used_by(quotes, occasion__parent="pk")),
+                "slug",
+                "name",
+            ),
+            ("speaker", Person.objects.filter(used_by(quotes, speaker="pk")), tagged("person"), "name"),
+            (
+                "speaker",
+                Organization.objects.filter(used_by(quotes, speaker_organization="pk")),
+                tagged("organization"),
+                "name",
+            ),
+            (
+                "speaker",
+                Agreement.objects.verified().filter(used_by(quotes, speaker_statement="pk")),
+                tagged("statement"),
+                "title",
+            ),
+        ]
+
+    def filter_event(self, queryset, name, value):
+        return queryset.filter(Q(occasion__slug=value) | Q(occasion__parent__slug=value))
+
+    def filter_speaker(self, queryset, name, value):
+        kind, _, slug = value.partition(":")
+        return queryset.filter(**{f"{SPEAKER_FIELDS[kind]}__slug": slug})

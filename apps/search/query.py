@@ -1,0 +1,154 @@
+"""Searching claims, quotes, agreements and sources.
+
+On PostgreSQL: full-text search over the stored ``search_vector`` column (see the
+migration) with ``websearch_to_tsquery`` — "quoted phrases", ``or``, ``-word`` — plus
+prefix matching of every word, so "agree" finds "agreements"; ranked with
+``ts_rank``. On SQLite, where no such column exists, every word (or "quoted phrase")
+must occur, case-insensitively, in one of the fields listed in ``FALLBACK_FIELDS``.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connections
+from django.db.models import Expression, Q
+from django.db.models.expressions import Col
+
+CONFIG = "english"
+MAX_LENGTH = 200
+
+# Fields searched on SQLite, per model label: a lookup, or (lookup, {conditions}).
+FALLBACK_FIELDS = {
+    "claims.Claim": ["statement", "citations__excerpt", "attributed_to__name", "event__name"],
+    "quotes.Quote": [
+        "text",
+        "context",
+        "citations__excerpt",
+        "speaker__name",
+        "speaker_organization__name",
+        # A joint statement is named only once it is verified itself.
+        ("speaker_statement__title", {"speaker_statement__status": "verified"}),
+        "occasion__name",
+    ],
+    "agreements.Agreement": [
+        "title",
+        "summary",
+        "citations__excerpt",
+        "place",
+        "parties__name",
+        "signatories__name",
+        "event__name",
+    ],
+    "sources.Source": ["title", "authors", "outlet__name", "body"],
+}
+
+WORDS = re.compile(r"\w+")
+TERMS = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+# Marks a matched word in a PostgreSQL headline; private-use characters never occur in
+# the corpus, and the headline is escaped before they become <mark> elements.
+START, STOP = "\ue000", "\ue001"
+
+
+def on_postgres(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+_vector_fields = {}
+
+
+def vector_field(model):
+    """A stand-in field for the ``search_vector`` column of ``model``'s table."""
+    if model not in _vector_fields:
+        field = SearchVectorField()
+        field.set_attributes_from_name("search_vector")
+        field.model = model
+        _vector_fields[model] = field
+    return _vector_fields[model]
+
+
+class StoredVector(Expression):
+    """The ``search_vector`` column of the queryset's own table.
+
+    Not a model field (SQLite has no such column), so it resolves to a ``Col`` of the
+    query's base alias: unlike raw SQL, it stays correct when the queryset becomes a
+    subquery and its tables are relabelled.
+    """
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        field = vector_field(query.model)
+        return Col(query.get_initial_alias(), field, output_field=field)
+
+
+def websearch(text):
+    """The reader's query, with a prefix match of each word when it uses no operators."""
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    words = WORDS.findall(text)
+    uses_operators = '"' in text or re.search(r"(^|\s)-", text) or re.search(r"\bor\b", text, re.IGNORECASE)
+    if words and not uses_operators:
+        # \w+ words only, so the raw query cannot be malformed.
+        prefix = " & ".join(f"{word}:*" for word in words)
+        query = query | SearchQuery(prefix, search_type="raw", config=CONFIG)
+    return query
+
+
+def fallback_terms(text):
+    """``[(negated, term)]`` from words and "quoted phrases"."""
+    terms = []
+    for negated_phrase, phrase, negated_word, word in TERMS.findall(text):
+        term = (phrase or word).strip()
+        if term and term.lower() != "or":
+            terms.append((bool(negated_phrase or negated_word), term))
+    return terms
+
+
+def search(queryset, text):
+    """Rows of ``queryset`` that match ``text``, annotated with ``rank`` (0 on SQLite).
+
+    Does not order them: ``ranked()`` does, for a results page.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    if on_postgres(queryset):
+        query = websearch(text)
+        return queryset.alias(search_vector=StoredVector()).filter(search_vector=query)
+    model = queryset.model
+    fields = FALLBACK_FIELDS[model._meta.label]
+    for negated, term in fallback_terms(text):
+        matching = Q()
+        for field in fields:
+            field, condition = field if isinstance(field, tuple) else (field, {})
+            matching |= Q(**{f"{field}__icontains": term}, **condition)
+        # A subquery, so joins through citations or parties do not repeat rows.
+        condition = Q(pk__in=model._default_manager.filter(matching).values("pk"))
+        queryset = queryset.exclude(condition) if negated else queryset.filter(condition)
+    return queryset
+
+
+def ranked(queryset, text):
+    """``search()`` ordered best first: by rank on PostgreSQL, newest first on SQLite."""
+    queryset = search(queryset, text)
+    if text.strip() and on_postgres(queryset):
+        return queryset.annotate(rank=SearchRank(StoredVector(), websearch(text.strip()))).order_by("-rank", "pk")
+    return queryset
+
+
+def with_headline(queryset, text, field, **options):
+    """Annotate ``headline``: fragments of ``field`` around the matches, the matched words
+    between START and STOP (PostgreSQL only; the ``headline`` template filter escapes it
+    and turns them into <mark>). PostgreSQL drops what looks like markup from it: use it
+    for snippets of long text, not to show a field whole."""
+    if not text.strip() or not on_postgres(queryset):
+        return queryset
+    return queryset.annotate(
+        headline=SearchHeadline(
+            field,
+            websearch(text.strip()),
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            **options,
+        )
+    )

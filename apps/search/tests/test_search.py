@@ -1,0 +1,212 @@
+"""Search: one box across claims, quotes, agreements and sources.
+
+The first tests hold on both databases; the PostgreSQL ones check full-text search
+itself: ranking by weight, phrases, prefixes, and a stored vector the database keeps
+current whatever changes.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+
+from apps.actors.models import Person
+from apps.claims.models import Claim, ClaimCitation
+from apps.editorial.testing import make_agreement, make_claim, make_person, make_quote, make_source, make_summit_corpus
+from apps.quotes.models import Quote
+from apps.search import query as search
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, text):
+    """``{group: [result addresses]}`` of the search page."""
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+    return {
+        group["key"]: [result.get_absolute_url() for result in group["results"]] for group in response.context["groups"]
+    }
+
+
+def test_it_finds_entries_and_sources_grouped_by_kind(client):
+    make_summit_corpus()
+    found = results(client, "joint statement")
+    assert "/claims/one-joint-statement/" in found["claims"]
+    assert "/agreements/joint-statement-new-era/" in found["agreements"]
+    assert "/sources/strengthening-alliances/" in found["sources"]
+    body = client.get("/search/?q=joint+statement").content.decode()
+    assert body.index('id="group-claims"') < body.index('id="group-quotes"') < body.index('id="group-sources"')
+
+
+def test_it_finds_an_entry_by_its_evidence_and_by_who_said_it(client):
+    make_summit_corpus()
+    # Only the excerpt says "ceremonial"? No: the passage cited is the start of the sentence.
+    assert "/claims/several-documents-signed/" in results(client, "Beijing")["claims"]
+    assert "/quotes/xi-peace-and-dialogue/" in results(client, "Jinping")["quotes"]
+
+
+def test_it_never_finds_unpublished_work(client):
+    make_summit_corpus()
+    found = results(client, "gas shipments")
+    assert found["claims"] == [] and found["quotes"] == []
+    assert results(client, "scientific potentials")["quotes"] == []
+    assert results(client, "200 billion")["claims"] == []
+
+
+def test_a_phrase_must_occur_as_written(client):
+    make_summit_corpus()
+    assert results(client, '"peace plan"')["claims"] == ["/claims/putin-praised-peace-plan/"]
+    assert results(client, '"plan peace"')["claims"] == []
+
+
+def test_a_word_can_be_left_out(client):
+    make_summit_corpus()
+    with_trade = set(results(client, "agreements")["claims"])
+    without = set(results(client, "agreements -dozen")["claims"])
+    assert without < with_trade
+
+
+def test_results_link_to_the_full_filtered_list(client):
+    source = make_source()
+    for n in range(7):
+        make_claim(status="verified", statement=f"Pipeline number {n}", citations=[(source, "said Xi")])
+    body = client.get("/search/?q=pipeline").content.decode()
+    assert "All 7 claims matching" in body
+    assert 'href="/claims/?q=pipeline"' in body
+    assert len(re.findall(r'href="/claims/claim-\d+/"', body)) == 5
+    listed = client.get("/claims/?q=pipeline").content.decode()
+    assert "7 claims" in listed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "'",
+        '"',
+        '"unterminated phrase',
+        "a & b | !c <-> d:* (e",
+        "-",
+        "or or or",
+        "\\",
+        "%",
+        "_",
+        "日本語 русский عربى",
+        "<script>alert(1)</script>",
+        "x" * 200,
+        "word " * 39,
+    ],
+)
+def test_odd_searches_never_fail(client, text):
+    make_summit_corpus()
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert client.get("/claims/", {"q": text}).status_code == 200
+
+
+@pytest.mark.parametrize("text", ["x" * 201, "nul\x00byte"])
+def test_a_search_too_long_or_with_a_nul_is_a_bad_request(client, text):
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+
+
+def test_the_search_box_is_on_every_page(client):
+    body = client.get("/claims/").content.decode()
+    assert 'role="search"' in body and 'action="/search/"' in body
+
+
+def test_matched_words_are_marked_and_the_rest_escaped(client):
+    source = make_source()
+    make_claim(status="verified", statement="Tariffs on <b>steel</b> & aluminium", citations=[(source, "said Xi")])
+    body = client.get("/search/?q=steel").content.decode()
+    assert "&lt;b&gt;" in body and "<b>steel" not in body
+    assert "<mark>steel</mark>" in body or "<mark>Steel</mark>" in body
+
+
+# PostgreSQL: full-text search.
+
+
+def test_the_stored_vector_weighs_the_statement_over_the_evidence(client, require_postgres):
+    source = make_source(body="Minerals were discussed at length. Nothing else.")
+    in_evidence = make_claim(
+        status="verified", statement="Talks covered many subjects", citations=[(source, "Minerals were discussed")]
+    )
+    in_statement = make_claim(
+        status="verified", statement="Minerals were a subject", citations=[(source, "Nothing else")]
+    )
+    by_name = make_claim(
+        status="verified",
+        statement="A claim about resources",
+        attributed_to=make_person(name="Minerva Minerals"),
+        citations=[(source, "Nothing else")],
+    )
+    assert results(client, "minerals")["claims"] == [
+        in_statement.get_absolute_url(),
+        in_evidence.get_absolute_url(),
+        by_name.get_absolute_url(),
+    ]
+
+
+def test_words_are_stemmed_and_prefixes_match(client, require_postgres):
+    make_summit_corpus()
+    assert "/claims/fourteen-agreements-signed/" in results(client, "agreement")["claims"]
+    assert "/claims/joint-patrols/" in results(client, "patro")["claims"]  # as typed, not yet a word
+    assert "/quotes/xi-peace-and-dialogue/" in results(client, "dialog")["quotes"]
+
+
+def found(model, text):
+    # Straight from the database: QuerySet.update() does not tell the page cache.
+    return list(search.ranked(model.objects.public(), text))
+
+
+def test_the_database_keeps_the_vector_current_whatever_changes(require_postgres):
+    source = make_source(body="The grain corridor was discussed. Fertiliser too.")
+    claim = make_claim(status="verified", statement="Talks covered trade", citations=[(source, "Fertiliser too")])
+    assert found(Claim, "grain") == []
+    ClaimCitation.objects.create(claim=claim, source=source, excerpt="The grain corridor was discussed")
+    assert found(Claim, "grain") == [claim]
+    ClaimCitation.objects.filter(claim=claim, excerpt__startswith="The grain").delete()
+    assert found(Claim, "grain") == []
+    # A bulk update bypasses save(): the trigger still sees it.
+    Claim.objects.filter(pk=claim.pk).update(statement="Talks covered the grain deal")
+    assert found(Claim, "grain") == [claim]
+    # Renaming the person a claim is attributed to, or the speaker of a quote.
+    person = make_person(name="Old Name")
+    quote = make_quote(status="verified", speaker=person, citations=[(make_source(), "said Xi")])
+    Claim.objects.filter(pk=claim.pk).update(attributed_to=person)
+    Person.objects.filter(pk=person.pk).update(name="Renamed Envoy")
+    assert found(Quote, "envoy") == [quote]
+    assert found(Claim, "envoy") == [claim]
+
+
+def test_a_joint_statement_is_searchable_in_its_quotes_only_once_verified(client, require_postgres):
+    statement = make_agreement(kind="joint_statement", title="Declaration of Xylophone Lake")
+    quote = make_quote(status="verified", speaker_statement=statement, citations=[(make_source(), "said Xi")])
+    assert results(client, "xylophone")["quotes"] == []
+    statement.status = "verified"
+    statement.save()
+    assert results(client, "xylophone")["quotes"] == [quote.get_absolute_url()]
+
+
+def test_the_search_uses_the_gin_index(require_postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        queryset = search.search(Claim.objects.all(), "agreements")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "claims_claim_search_vector" in plan
+
+
+def test_search_inside_a_subquery_keeps_to_its_own_table(require_postgres):
+    """The vector column resolves to the right alias when the queryset is nested."""
+    source = make_source()
+    match = make_claim(status="verified", statement="Wheat exports", citations=[(source, "said Xi")])
+    make_claim(status="verified", statement="Other things", citations=[(source, "said Xi")])
+    inner = search.search(Claim.objects.all(), "wheat").values("pk")
+    assert list(Claim.objects.filter(pk__in=inner)) == [match]
+    assert list(Claim.objects.public().filter(pk__in=inner).at_corroboration_level("single")) == [match]

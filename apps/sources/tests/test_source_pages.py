@@ -1,0 +1,63 @@
+"""The public source list and source page."""
+
+import re
+
+import pytest
+
+from apps.editorial.testing import make_claim, make_organization, make_quote, make_source, make_summit_corpus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_source_page_marks_only_passages_that_verified_entries_cite(client):
+    source = make_source(body="Alpha said one thing. Beta said another. Gamma said a third.")
+    verified = make_claim(status="verified", citations=[(source, "Alpha said one thing")])
+    make_claim(status="draft", citations=[(source, "Beta said another")])
+    make_quote(status="in_review", text="Gamma", citations=[(source, "Gamma said a third")])
+    body = client.get(source.get_absolute_url()).content.decode()
+    assert '<mark class="passage" id="passage-0-20">Alpha said one thing</mark>' in body
+    assert body.count('class="passage"') == 1
+    assert "Beta said another" in body  # the text is whole; only the mark is withheld
+    assert verified.statement in body
+    assert "1 passage cited by verified entries is highlighted." in body
+
+
+def test_the_body_is_escaped(client):
+    source = make_source(body="A <b>bold</b> claim & an <img src=x onerror=alert(1)> image.")
+    make_claim(status="verified", citations=[(source, "<b>bold</b> claim")])
+    body = client.get(source.get_absolute_url()).content.decode()
+    assert "<img src=x" not in body and "<b>bold" not in body
+    assert '<mark class="passage" id="passage-2-19">&lt;b&gt;bold&lt;/b&gt; claim</mark>' in body
+
+
+def test_it_lists_the_verified_entries_citing_it_with_links_to_their_passages(client):
+    corpus = make_summit_corpus()
+    report_b = corpus["sources"][1]
+    body = client.get(report_b.get_absolute_url()).content.decode()
+    assert "Verified entries citing it" in body
+    assert "Putin and Xi signed 14 agreements during the visit." in body
+    assert "“We’re always for peace and dialogue, and we firmly stand on the right side of history”" in body
+    assert "Fourteen agreements signed during the visit" in body
+    for start, end in re.findall(r'href="#passage-(\d+)-(\d+)"', body):
+        assert f'id="passage-{start}-{end}"' in body
+    assert "Relays" in body and "RT" in body
+    assert "By joining our rich scientific potentials" in body  # in the text, unmarked
+    assert "in-review-scientific-potentials" not in body
+
+
+def test_the_source_list_filters_by_outlet_kind_and_date(client):
+    corpus = make_summit_corpus()
+    make_source(title="Unrelated wire copy", outlet=make_organization(name="Other wire"), kind="wire")
+    body = client.get("/sources/?outlet=world-affairs-wire").content.decode()
+    assert "Putin and Xi sign over a dozen agreements" in body and "Strengthening Alliances" not in body
+    assert "cited by 9 verified entries" in body
+    body = client.get("/sources/?published_from=2023-04-01").content.decode()
+    assert "Strengthening Alliances" in body and "over a dozen" not in body
+    body = client.get("/sources/?kind=wire").content.decode()
+    assert "Unrelated wire copy" in body and "Strengthening" not in body
+    assert client.get("/sources/?reliability=Z").status_code == 400
+    assert corpus["sources"][0].title in client.get("/sources/?order=cited").content.decode()
+
+
+def test_an_unknown_source_is_not_found(client):
+    assert client.get("/sources/no-such-source/").status_code == 404

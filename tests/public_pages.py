@@ -1,0 +1,30 @@
+"""One address of each kind of public page, for the HTML, accessibility and screenshot
+tests. Built on ``make_summit_corpus()``."""
+
+PAGE_TYPES = {
+    "home": "/",
+    "claims": "/claims/",
+    "claims-filtered": "/claims/?topic=diplomacy&corroboration=disputed&order=statement",
+    "claims-bad-filter": "/claims/?topic=no-such-topic&reported_from=someday",
+    "claim": "/claims/several-documents-signed/",
+    "claim-disputed-by-source": "/claims/one-joint-statement/",
+    "quotes": "/quotes/",
+    "quote": "/quotes/xi-peace-and-dialogue/",
+    "quote-of-a-statement": "/quotes/joint-statement-energy/",
+    "agreements": "/agreements/",
+    "agreement": "/agreements/joint-statement-new-era/",
+    "sources": "/sources/",
+    "source": "/sources/over-a-dozen-agreements/",
+    "people": "/people/",
+    "person": "/people/vladimir-putin/",
+    "organizations": "/organizations/",
+    "outlet": "/organizations/world-affairs-wire/",
+    "party": "/organizations/china/",
+    "event": "/events/xi-state-visit-2023/",
+    "event-part": "/events/kremlin-talks/",
+    "search": "/search/?q=agreements",
+    "search-empty": "/search/",
+    "search-too-long": "/search/?q=" + "x" * 201,
+    "retracted": "/claims/retracted-200-billion/",
+    "not-found": "/claims/draft-gas-shipments/",
+}
