@@ -7,7 +7,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve test lint scan load clean
+.PHONY: run serve test lint scan load bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ scan: $(VENV)/.runtime var/wapiti-venv/bin/wapiti
 ## load: wrk through gunicorn on lists, details, search and the feed; fails on any non-2xx or logged error
 load: $(VENV)/.runtime
 	cd bench && ../$(PY) load.py $(LOAD_ARGS)
+
+## bench: SummitCMS against stock Django in one run (CLAIMS=N, default 100000; DATABASE_URL for PostgreSQL)
+CLAIMS ?= 100000
+bench: $(VENV)/.runtime
+	$(PY) bench/run.py --claims $(CLAIMS) $(BENCH_ARGS)
 
 var/wapiti-venv/bin/wapiti:
 	$(PYTHON) -m venv var/wapiti-venv

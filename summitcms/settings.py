@@ -128,7 +128,9 @@ TEMPLATES = [
 VAR_DIR = Path(os.environ.get("SUMMITCMS_VAR_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'summitcms.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DJANGO_CONN_MAX_AGE", 0))}
+    # Persistent connections: a cached public page costs one single-row query, and
+    # opening a connection for it would cost several times that.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DJANGO_CONN_MAX_AGE", 600))}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -144,7 +146,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so the tests can let a second process change the data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 

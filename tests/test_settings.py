@@ -92,3 +92,14 @@ def test_concurrent_writers_on_sqlite_wait_for_each_other(tmp_path):
     assert not any("locked" in error for error in errors)
     count = manage("shell", "-c", "from apps.editorial.models import Topic; print(Topic.objects.count())", **env)
     assert count.stdout.strip().endswith("150")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "600 True"), ("0", "0 True"), ("30", "30 True")])
+def test_database_connections_persist_as_configured_with_health_checks(value, expected):
+    env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(ROOT / "var" / "test-settings")}
+    if value is not None:
+        env["DJANGO_CONN_MAX_AGE"] = value
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

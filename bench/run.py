@@ -1,0 +1,354 @@
+"""The benchmark: SummitCMS against what a Django developer would otherwise use, side by side.
+
+    python bench/run.py --claims N [--seconds S] [--output var/bench/results.json]
+
+SQLite by default; with DATABASE_URL set to a PostgreSQL server, it creates databases of
+its own beside the one named there (``<name>_bench_*``) and drops them at the end. It
+generates a corpus of N claims (and one of N/10, for the export's memory), then measures
+the admin changelists and a change form against a stock ModelAdmin, the public pages
+(queries, and throughput under wrk through gunicorn against a static file served by the
+same server), search on PostgreSQL, export against dumpdata and import against loaddata.
+Each reference is measured in the same run as our figure; the ratio is ours / reference.
+
+It prints one table and writes every row to the JSON file. It fails (exit status 1) on
+what is not a matter of timing: a query count over its limit, a page that does not
+answer 200 under load, an error in the server's log. Timing goals are reported, not
+enforced: a shared machine's noise is not a regression. Only ever on 127.0.0.1.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from instance import PYTHON, ROOT, environment, gunicorn, manage
+
+PORT = 8767
+EXPORT_MEMORY_TOLERANCE_MB = 10
+THROUGHPUT_GOAL = 0.70
+# dumpdata's arguments for the objects export_fixtures --all writes.
+DUMPDATA_LABELS = ["editorial.Topic", "actors", "events", "sources", "agreements", "quotes", "claims"]
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Databases:
+    """Scratch databases for one run: files under the work directory, or PostgreSQL
+    databases created beside the one DATABASE_URL names, and dropped afterwards."""
+
+    def __init__(self, work, server_url=None):
+        self.work, self.server_url, self.created = work, server_url, []
+
+    @property
+    def vendor(self):
+        return "postgresql" if self.server_url else "sqlite"
+
+    def _admin_connection(self):
+        import psycopg
+
+        parts = urlsplit(self.server_url)
+        return psycopg.connect(
+            host=unquote(parts.hostname or "") or None,
+            port=parts.port,
+            user=unquote(parts.username or "") or None,
+            password=unquote(parts.password or "") or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+
+    def new(self, role):
+        if not self.server_url:
+            path = self.work / f"{role}.sqlite3"
+            path.unlink(missing_ok=True)
+            return f"sqlite:///{path}"
+        parts = urlsplit(self.server_url)
+        name = f"{parts.path.lstrip('/') or 'summitcms'}_bench_{role}"
+        with self._admin_connection() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return parts._replace(path=f"/{name}").geturl()
+
+    def drop_all(self):
+        if self.server_url and self.created:
+            with self._admin_connection() as connection:
+                for name in self.created:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def timed_command(env, *args, output=subprocess.DEVNULL):
+    """Run manage.py; return (seconds, peak RSS in MB) of that process alone."""
+    started = time.perf_counter()
+    process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=output)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed with exit status {process.returncode}")
+    return round(seconds, 2), round(usage.ru_maxrss / 1024, 1)
+
+
+def measure(env, command):
+    result = subprocess.run(
+        [PYTHON, "bench/measure.py", command], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def row(group, name, unit, ours, reference=None, goal="", met=None):
+    ratio = round(ours / reference, 3) if reference else None
+    return {
+        "group": group,
+        "name": name,
+        "unit": unit,
+        "ours": ours,
+        "reference": reference,
+        "ratio": ratio,
+        "goal": goal,
+        "met": met,
+    }
+
+
+def wrk(url, seconds, connections):
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url], capture_output=True, text=True, check=True
+    )
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    errors = re.search(r"Socket errors: (.*)", result.stdout)
+    return round(rate, 1), int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
+
+
+def throughput(env, work, paths, seconds, connections, failures):
+    """Requests per second of each page against the server's own static file.
+
+    The static file is measured right before each page, so both figures of a ratio
+    share the machine's load of that moment.
+    """
+    static = "/static/site/site.css"
+    rows = []
+    for mode, extra in (("cached", {}), ("uncached", {"SUMMITCMS_PAGE_CACHE_SECONDS": "0"})):
+        server_log = work / f"gunicorn-{mode}.log"
+        workers = os.environ.get("WEB_CONCURRENCY", "2")
+        with gunicorn({**env, **extra}, PORT, workers=int(workers), log=server_log) as url:
+            log(f"wrk, {mode} pages, {seconds} s each")
+            for path in paths:
+                urllib.request.urlopen(url + path, timeout=60).read()  # fills the cache
+                static_rate, _, _ = wrk(url + static, seconds, connections)
+                rate, bad, errors = wrk(url + path, seconds, connections)
+                if bad or errors:
+                    failures.append(f"{mode} {path}: {bad} non-2xx answers, socket errors: {errors or 0}")
+                goal = f"≥ {THROUGHPUT_GOAL:.2f}" if mode == "cached" else ""
+                met = rate / static_rate >= THROUGHPUT_GOAL if mode == "cached" else None
+                group = f"throughput under wrk, {mode} (reference: {static})"
+                rows.append(row(group, path, "req/s", rate, static_rate, goal, met))
+        problems = [line for line in server_log.read_text().splitlines() if "Error" in line or "Traceback" in line]
+        failures.extend(f"server log ({mode}): {line}" for line in problems[:10])
+    return rows
+
+
+def export_and_import(env_for, databases, main_url, small_url, work):
+    rows = []
+    files = {}
+    figures = {}
+    for size, url in (("N", main_url), ("N/10", small_url)):
+        env = env_for(url)
+        files[size] = work / f"export-{size.replace('/', '-')}.json"
+        log(f"export_fixtures --all, corpus {size}")
+        figures["export", size] = timed_command(env, "export_fixtures", "--all", "--output", str(files[size]))
+        log(f"dumpdata, corpus {size}")
+        figures["dumpdata", size] = timed_command(
+            env,
+            "dumpdata",
+            *DUMPDATA_LABELS,
+            "--natural-foreign",
+            "--natural-primary",
+            "--output",
+            str(work / f"dumpdata-{size.replace('/', '-')}.json"),
+        )
+    (export_s, export_mb), (dump_s, dump_mb) = figures["export", "N"], figures["dumpdata", "N"]
+    small_export_mb = figures["export", "N/10"][1]
+    rows.append(row("export (reference: dumpdata)", "time", "s", export_s, dump_s, "≤ 0.5", export_s / dump_s <= 0.5))
+    rows.append(row("export (reference: dumpdata)", "peak RSS", "MB", export_mb, dump_mb))
+    rows.append(
+        row(
+            "export memory (reference: export of N/10)",
+            "peak RSS",
+            "MB",
+            export_mb,
+            small_export_mb,
+            f"within {EXPORT_MEMORY_TOLERANCE_MB} MB",
+            abs(export_mb - small_export_mb) <= EXPORT_MEMORY_TOLERANCE_MB,
+        )
+    )
+    rows.append(
+        row(
+            "dumpdata memory (for comparison)",
+            "peak RSS, N against N/10",
+            "MB",
+            dump_mb,
+            figures["dumpdata", "N/10"][1],
+        )
+    )
+    for role, command in (("import", "import_fixtures"), ("loaddata", "loaddata")):
+        url = databases.new(role)
+        env = env_for(url)
+        manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
+        log(f"{command} of the export into an empty database")
+        figures[role] = timed_command(env, command, str(files["N"]))
+    (import_s, import_mb), (load_s, load_mb) = figures["import"], figures["loaddata"]
+    rows.append(row("import (reference: loaddata)", "time", "s", import_s, load_s, "≤ 0.5", import_s / load_s <= 0.5))
+    rows.append(row("import (reference: loaddata)", "peak RSS", "MB", import_mb, load_mb))
+    return rows
+
+
+def machine(vendor, env):
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    version = (
+        subprocess.run(
+            [
+                PYTHON,
+                "manage.py",
+                "shell",
+                "-c",
+                "from django.db import connection; import django; connection.ensure_connection(); "
+                "print(connection.vendor, connection.Database.sqlite_version if connection.vendor == 'sqlite' "
+                "else connection.connection.info.server_version, django.get_version())",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.splitlines()[-1]
+        .split()
+    )
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit.strip(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": version[2],
+        "database": f"{vendor} {version[1]}",
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+    }
+
+
+def show(result):
+    print(f"\nSummitCMS benchmark, {result['claims']} claims, {result['machine']['database']}")
+    print("  ".join(f"{k}: {v}" for k, v in result["machine"].items() if k != "database"))
+    header = f"{'measurement':70} {'ours':>10} {'reference':>10} {'ratio':>7}  {'goal':12} met"
+    groups = {}
+    for item in result["rows"]:
+        groups.setdefault(item["group"], []).append(item)
+    for group, items in groups.items():
+        print(f"\n{group}\n{header}")
+        for item in items:
+            met = {True: "yes", False: "NO", None: ""}[item["met"]]
+            reference = "" if item["reference"] is None else item["reference"]
+            ratio = "" if item["ratio"] is None else item["ratio"]
+            name = f"{item['name']} ({item['unit']})" if item["unit"] else item["name"]
+            print(f"{name[:70]:70} {item['ours']:>10} {reference:>10} {ratio:>7}  {item['goal']:12} {met}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=100_000, help="Size of the generated corpus (default 100 000).")
+    parser.add_argument("--seconds", type=int, default=5, help="Length of each wrk run (default 5).")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32).")
+    parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "results.json"), help="Where the rows go.")
+    options = parser.parse_args()
+    if options.claims < 100:
+        parser.error("--claims must be at least 100")
+    if not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk)")
+
+    work = ROOT / "var" / "bench" / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    databases = Databases(work, os.environ.get("DATABASE_URL"))
+
+    def env_for(url):
+        return environment(work, url, SUMMITCMS_BENCH="1")
+
+    rows, failures = [], []
+    try:
+        main_url, small_url = databases.new("main"), databases.new("small")
+        env = env_for(main_url)
+        for url in (main_url, small_url):
+            manage(env_for(url), "migrate", "--noinput", stdout=subprocess.DEVNULL)
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        log(f"generate_corpus --claims {options.claims}")
+        seconds, peak = timed_command(env, "generate_corpus", "--claims", str(options.claims))
+        rows.append(row("generate_corpus", f"{options.claims} claims: time", "s", seconds))
+        rows.append(row("generate_corpus", f"{options.claims} claims: peak RSS", "MB", peak))
+        log(f"generate_corpus --claims {options.claims // 10} (for the export's memory)")
+        timed_command(env_for(small_url), "generate_corpus", "--claims", str(options.claims // 10), "-v0")
+        measure(env, "prepare")
+        log("admin changelists and change form, against stock ModelAdmin")
+        rows += measure(env, "admin")["rows"]
+        log("public pages: queries and time in process")
+        public = measure(env, "public")
+        rows += public["rows"]
+        if databases.vendor == "postgresql":
+            log("search")
+            rows += measure(env, "search")["rows"]
+        paths = public["paths"]
+        rows += throughput(
+            env,
+            work,
+            paths["lists"] + paths["details"] + paths["other"],
+            options.seconds,
+            options.connections,
+            failures,
+        )
+        rows += export_and_import(env_for, databases, main_url, small_url, work)
+        result = {"claims": options.claims, "machine": machine(databases.vendor, env), "rows": rows}
+    finally:
+        with contextlib.suppress(Exception):
+            databases.drop_all()
+    failures += [
+        f"{r['group']}: {r['name']}: {r['ours']} {r['unit']}, goal {r['goal']}"
+        for r in rows
+        if r["met"] is False and r["unit"] == "queries"
+    ]
+    output = Path(options.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    result["failures"] = failures
+    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    show(result)
+    print(f"\nrows written to {output}")
+    if failures:
+        print("\nFAILED:\n  " + "\n  ".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
