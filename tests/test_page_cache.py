@@ -148,3 +148,47 @@ def test_the_shared_cache_is_redis_when_cache_url_is_set(settings):
         assert backend == "django.core.cache.backends.redis.RedisCache"
     else:
         assert backend == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_of_many_writes_bumps_the_version_once():
+    from django.db import transaction
+
+    start = ContentVersion.objects.current()[0]
+    with transaction.atomic():
+        for number in range(5):
+            verified_claim(f"Claim {number} of one import")
+    assert ContentVersion.objects.current()[0] == start + 1
+    verified_claim("Later saves, each in a transaction of its own")
+    assert ContentVersion.objects.current()[0] > start + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_bump_does_not_stop_the_next_one():
+    from django.db import transaction
+
+    start = ContentVersion.objects.current()[0]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                verified_claim("Undone")
+                raise RuntimeError("roll back the savepoint")
+        except RuntimeError:
+            pass
+        verified_claim("Kept")
+    assert ContentVersion.objects.current()[0] == start + 1
+    assert Claim.objects.filter(statement="Kept").exists()
+
+
+@pytest.mark.django_db
+def test_a_page_read_between_two_writes_of_one_transaction_sees_the_second(client):
+    # Tests run in one transaction: reading the version there makes the next write bump again.
+    claim = verified_claim("First version")
+    url = claim.get_absolute_url()
+    assert "First version" in client.get(url).content.decode()
+    claim.statement = "Second version"
+    claim.save()
+    assert "Second version" in client.get(url).content.decode()
+    claim.statement = "Third version"
+    claim.save()
+    assert "Third version" in client.get(url).content.decode()
