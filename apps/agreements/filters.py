@@ -11,6 +11,7 @@ from apps.editorial.public import (
     SearchFilter,
     choice_filter,
     used_by,
+    used_directly_or_by_a_part,
 )
 from apps.events.models import Event
 
@@ -51,7 +52,7 @@ class AgreementFilter(PublicFilterSet):
             ("topic", Topic.objects.filter(used_by(agreements, topics="pk")), "slug", "name"),
             (
                 "event",
-                Event.objects.filter(used_by(agreements, event="pk") | used_by(agreements, event__parent="pk")),
+                Event.objects.filter(used_directly_or_by_a_part(agreements, "event")),
                 "slug",
                 "name",
             ),

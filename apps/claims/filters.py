@@ -11,8 +11,10 @@ from apps.editorial.public import (
     SearchFilter,
     choice_filter,
     used_by,
+    used_directly_or_by_a_part,
 )
 from apps.events.models import Event
+from apps.sources.models import Source
 
 from .models import Claim, ClaimCitation
 
@@ -42,19 +44,24 @@ class ClaimFilter(PublicFilterSet):
 
     def choice_specs(self):
         claims = Claim.objects.verified()
+        cited = ClaimCitation.objects.filter(claim__status=VERIFIED)
         return [
             ("topic", Topic.objects.filter(used_by(claims, topics="pk")), "slug", "name"),
             (
                 "event",
-                Event.objects.filter(used_by(claims, event="pk") | used_by(claims, event__parent="pk")),
+                Event.objects.filter(used_directly_or_by_a_part(claims, "event")),
                 "slug",
                 "name",
             ),
             ("speaker", Person.objects.filter(used_by(claims, attributed_to="pk")), "slug", "name"),
             (
                 "outlet",
+                # Driven from the outlet's sources: from the claims, it would read every citation.
                 Organization.objects.filter(
-                    used_by(ClaimCitation.objects.filter(claim__status=VERIFIED), source__outlet="pk")
+                    used_by(
+                        Source.objects.filter(used_by(cited, source="pk")),
+                        outlet="pk",
+                    )
                 ),
                 "slug",
                 "name",

@@ -50,6 +50,16 @@ def used_by(queryset, **lookups):
     return models.Exists(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
 
 
+def used_directly_or_by_a_part(queryset, field):
+    """For event choices: ``Exists`` a row of ``queryset`` whose ``field`` is the outer
+    event or one of its parts. The parts are probed one by one through the index on
+    ``field``, not by joining every entry to its event."""
+    from apps.events.models import Event
+
+    parts = Event.objects.filter(parent=models.OuterRef("pk")).filter(used_by(queryset, **{field: "pk"}))
+    return used_by(queryset, **{field: "pk"}) | models.Exists(parts)
+
+
 def load_choices(specs):
     """Choices of several select boxes in one query (a UNION ALL).
 

@@ -13,6 +13,7 @@ from apps.editorial.public import (
     SearchFilter,
     choice_filter,
     used_by,
+    used_directly_or_by_a_part,
 )
 from apps.events.models import Event
 
@@ -53,7 +54,7 @@ class QuoteFilter(PublicFilterSet):
             ("topic", Topic.objects.filter(used_by(quotes, topics="pk")), "slug", "name"),
             (
                 "event",
-                Event.objects.filter(used_by(quotes, occasion="pk") | used_by(quotes, occasion__parent="pk")),
+                Event.objects.filter(used_directly_or_by_a_part(quotes, "occasion")),
                 "slug",
                 "name",
             ),
