@@ -18,20 +18,18 @@ class EventQuerySet(models.QuerySet):
         """Events of a summit with a verified entry anywhere in it: the summit, its parts
         (even a state dinner nobody is quoted at), and their parts. An event recorded
         only for unpublished work stays with the desk."""
-        family_has = [
-            models.Exists(
-                apps.get_model(label)
-                .objects.verified()
-                .annotate(event_root=root(f"{field}__"))
-                .filter(event_root=models.OuterRef("family"))
-            )
+        # The families of events that a verified entry names, each probed through the
+        # entry's index on its event, rather than every verified entry read per event.
+        named = [
+            models.Exists(apps.get_model(label).objects.verified().filter(**{field: models.OuterRef("pk")}))
             for label, field in [
                 ("claims.Claim", "event"),
                 ("quotes.Quote", "occasion"),
                 ("agreements.Agreement", "event"),
             ]
         ]
-        return self.alias(family=root()).filter(family_has[0] | family_has[1] | family_has[2])
+        families = Event.objects.filter(named[0] | named[1] | named[2]).annotate(family=root()).values("family")
+        return self.alias(family=root()).filter(family__in=families)
 
 
 @reversion.register()
