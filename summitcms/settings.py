@@ -103,7 +103,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username or address before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with a user's own and group permissions read in one query, not two.
+    "apps.editorial.auth_backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "summitcms.urls"

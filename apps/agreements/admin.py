@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
 from apps.editorial.admin_actions import export_selected_as_fixture
+from apps.editorial.changelists import AutocompleteFilter
 
 from .models import Agreement, AgreementCitation
 
@@ -25,7 +26,7 @@ class AgreementAdmin(EntryAdmin):
         "updated_at",
     ]
     list_select_related = ["event"]
-    list_filter = ["status", "kind", "event", "topics"]
+    list_filter = ["status", "kind", ("event", AutocompleteFilter), ("topics", AutocompleteFilter), "updated_at"]
     search_fields = ["title", "slug", "summary"]
     autocomplete_fields = ["parties", "signatories", "event", "topics"]
     prepopulated_fields = {"slug": ["title"]}

@@ -41,6 +41,10 @@ class Agreement(Entry):
         permissions = [("verify_agreement", "Can verify, send back and retract agreements")]
         indexes = [
             models.Index(fields=["status", "-updated_at"]),
+            # The admin's order (Meta.ordering, made total with "-id" by the changelist),
+            # unfiltered and by status: page 1 reads index entries, no sort.
+            models.Index(fields=["-signed_on", "title", "-id"]),
+            models.Index(fields=["status", "-signed_on", "title", "-id"]),
             models.Index(fields=["event", "status"]),
             # Newest verified first, on public lists, the overview and the feed.
             models.Index(fields=["status", "-verified_at", "-id"]),

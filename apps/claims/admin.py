@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
 from apps.editorial.admin_actions import export_selected_as_fixture
+from apps.editorial.changelists import AutocompleteFilter
 
 from .models import Claim, ClaimCitation, ClaimRelation
 
@@ -34,7 +35,7 @@ class ClaimAdmin(EntryAdmin):
         "updated_at",
     ]
     list_select_related = ["event", "created_by"]
-    list_filter = ["status", "credibility", "event", "topics"]
+    list_filter = ["status", "credibility", ("event", AutocompleteFilter), ("topics", AutocompleteFilter), "updated_at"]
     search_fields = ["statement", "slug"]
     autocomplete_fields = ["event", "topics", "attributed_to", "quotes", "agreements"]
     prepopulated_fields = {"slug": ["statement"]}

@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
 from apps.editorial.admin_actions import export_selected_as_fixture
+from apps.editorial.changelists import AutocompleteFilter
 from apps.sources.models import CitationStance
 
 from .models import Quote, QuoteCitation
@@ -44,7 +45,14 @@ class QuoteAdmin(EntryAdmin):
         "updated_at",
     ]
     list_select_related = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
-    list_filter = ["status", "is_partial", "is_paraphrase", "occasion", "topics"]
+    list_filter = [
+        "status",
+        "is_partial",
+        "is_paraphrase",
+        ("occasion", AutocompleteFilter),
+        ("topics", AutocompleteFilter),
+        "updated_at",
+    ]
     search_fields = ["text", "slug", "speaker__name", "speaker_organization__name", "context"]
     autocomplete_fields = ["speaker", "speaker_organization", "speaker_statement", "occasion", "topics", "agreements"]
     prepopulated_fields = {"slug": ["text"]}
