@@ -20,7 +20,8 @@ site = admin.AdminSite(name="stock")
 def same_columns(model):
     """``list_display`` and ``list_filter`` of SummitCMS's admin of ``model``, as plain names."""
     ours = admin.site._registry[model]
-    filters = [item for item in ours.list_filter if isinstance(item, str)]
+    # A (field, filter class) pair is the same filter, untuned: Django's default for the field.
+    filters = [item[0] if isinstance(item, tuple) else item for item in ours.list_filter]
     return list(ours.list_display), filters
 
 
