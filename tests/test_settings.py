@@ -99,7 +99,10 @@ def test_database_connections_persist_as_configured_with_health_checks(value, ex
     env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(ROOT / "var" / "test-settings")}
     if value is not None:
         env["DJANGO_CONN_MAX_AGE"] = value
-    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
     result = manage("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected

@@ -253,3 +253,23 @@ def test_generating_makes_cached_public_pages_stale():
     before = ContentVersion.objects.current()[0]
     call_command("generate_corpus", "--claims", "40", stdout=StringIO(), stderr=StringIO())
     assert ContentVersion.objects.current()[0] > before
+
+
+def planner_knows_claims_rows():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'claims_claim'")
+            row = cursor.fetchone()
+            return bool(row) and int(row[0].split()[0]) >= N
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'claims_claim'")
+        return cursor.fetchone()[0] >= N
+
+
+def test_the_query_planner_learns_the_new_sizes(generated):
+    # Without statistics SQLite read every verified claim per row of the claims list.
+    assert planner_knows_claims_rows()

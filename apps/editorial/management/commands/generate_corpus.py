@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
 from apps.editorial import corpus
+from apps.editorial.planner import refresh_statistics
 
 
 def spaced(number):
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         finally:
             if self.show_progress:
                 self.stderr.write("")
+        refresh_statistics()
         seconds = time.monotonic() - started
         citations = sum(counts.get(label, 0) for label in corpus.CITATION_LABELS)
         sources, quotes = spaced(counts.get("sources.Source", 0)), spaced(counts.get("quotes.Quote", 0))

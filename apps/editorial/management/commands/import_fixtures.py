@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 
 from apps.editorial.fixture_import import FixtureError, FixtureImport
+from apps.editorial.planner import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path.name} was not imported; the database is unchanged.\n" + "\n".join(error.problems)
             ) from None
+        if not dry_run:
+            refresh_statistics()
         if options["verbosity"] >= 2:
             for line in report.lines:
                 self.stdout.write(line)
