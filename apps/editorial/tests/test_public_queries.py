@@ -6,6 +6,7 @@ request); each page is requested once after the data changed, so it is rendered.
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -165,3 +166,20 @@ def test_a_detail_page_costs_the_same_however_many_citations_and_cross_reference
     print("queries per page:", many)
     assert few == many
     assert max(many.values()) <= 16, many  # the sitemap index: a count and a date per section
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_list_costs_the_same_at_two_page_sizes(client, world, url, monkeypatch):
+    from apps.editorial.public import PublicListView
+
+    world.grow(12)
+    counts = {}
+    for page_size in (5, 25):
+        monkeypatch.setattr(PublicListView, "paginate_by", page_size)
+        cache.clear()  # the page, and the filter choices cached beside it
+        response = client.get(url)
+        shown, total = len(response.context["object_list"]), response.context["paginator"].count
+        assert shown == min(page_size, total)
+        cache.clear()
+        counts[page_size] = queries(client, url)
+    assert counts[5] == counts[25] <= LIST_BUDGET, counts
