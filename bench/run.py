@@ -145,7 +145,7 @@ def wrk(url, seconds, connections):
     return round(rate, 1), int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
 
 
-def throughput(env, work, paths, seconds, connections, failures):
+def throughput(env, work, paths, seconds, connections, failures, port=PORT):
     """Requests per second of each page against the server's own static file.
 
     The static file is measured right before each page, so both figures of a ratio
@@ -156,7 +156,7 @@ def throughput(env, work, paths, seconds, connections, failures):
     for mode, extra in (("cached", {}), ("uncached", {"SUMMITCMS_PAGE_CACHE_SECONDS": "0"})):
         server_log = work / f"gunicorn-{mode}.log"
         workers = os.environ.get("WEB_CONCURRENCY", "2")
-        with gunicorn({**env, **extra}, PORT, workers=int(workers), log=server_log) as url:
+        with gunicorn({**env, **extra}, port, workers=int(workers), log=server_log) as url:
             log(f"wrk, {mode} pages, {seconds} s each")
             for path in paths:
                 urllib.request.urlopen(url + path, timeout=60).read()  # fills the cache
@@ -298,6 +298,7 @@ def main():
     parser.add_argument("--claims", type=int, default=100_000, help="Size of the generated corpus (default 100 000).")
     parser.add_argument("--seconds", type=int, default=5, help="Length of each wrk run (default 5).")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32).")
+    parser.add_argument("--port", type=int, default=PORT, help=f"Port of the server on 127.0.0.1 (default {PORT}).")
     parser.add_argument(
         "--reference-limit",
         type=int,
@@ -342,14 +343,8 @@ def main():
             log("search")
             rows += measure(env, "search")["rows"]
         paths = public["paths"]
-        rows += throughput(
-            env,
-            work,
-            paths["lists"] + paths["details"] + paths["other"],
-            options.seconds,
-            options.connections,
-            failures,
-        )
+        pages = paths["home"] + paths["lists"] + paths["details"] + paths["other"]
+        rows += throughput(env, work, pages, options.seconds, options.connections, failures, options.port)
         rows += export_and_import(env_for, databases, main_url, small_url, work, options.reference_limit)
         result = {"claims": options.claims, "machine": machine(databases.vendor, env), "rows": rows}
     finally:
