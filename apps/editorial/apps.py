@@ -8,6 +8,8 @@ class EditorialConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from . import corroboration
         from .cache import connect_signals
 
         connect_signals(apps)
+        corroboration.connect_signals(apps)

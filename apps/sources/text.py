@@ -71,11 +71,14 @@ def locate(excerpt, body):
     Offsets index the original body: ``body[start:end]`` is the passage as the source
     prints it. The first occurrence wins.
     """
+    return locate_folded(excerpt, fold(body))
+
+
+def locate_folded(excerpt, folded_body):
+    """``locate`` in a body already folded by ``fold``: fold a source cited many times once."""
     needle = folded(excerpt)
-    if not needle:
-        return None
-    haystack, positions = fold(body)
-    index = haystack.find(needle)
+    haystack, positions = folded_body
+    index = haystack.find(needle) if needle else -1
     if index < 0:
         return None
     return positions[index], positions[index + len(needle) - 1] + 1
