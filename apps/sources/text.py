@@ -61,8 +61,12 @@ def fold(text):
 
 
 def folded(text):
-    """The folded form of ``text``, without its leading and trailing whitespace."""
-    return fold(text.strip())[0]
+    """The folded form of ``text``, without its leading and trailing whitespace.
+
+    ``fold(text.strip())[0]`` without the positions, a hundred times faster: ``\\s`` and
+    ``str.isspace`` agree, and no character folds into or out of whitespace.
+    """
+    return WHITESPACE.sub(" ", text.strip()).translate(FOLDED_CHARACTERS)
 
 
 def locate(excerpt, body):
