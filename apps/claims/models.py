@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic, TracksLoaded
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -107,6 +107,8 @@ class Claim(Entry):
             models.Index(fields=["event", "status"]),
             # Newest verified first, on public lists, the overview and the feed.
             models.Index(fields=["status", "-verified_at", "-id"]),
+            # The same, filtered by corroboration (``?corroboration=disputed``).
+            models.Index(fields=["status", "corroboration_level", "-verified_at", "-id"]),
         ]
         constraints = [
             *Entry.Meta.constraints,
@@ -182,10 +184,11 @@ class ClaimRelationManager(models.Manager):
 
 
 @reversion.register()
-class ClaimRelation(models.Model):
+class ClaimRelation(TracksLoaded, models.Model):
     """“from_claim contradicts / refines / duplicates to_claim”."""
 
     Kind = RelationKind
+    tracked_fields = ("from_claim_id", "to_claim_id")
 
     from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_from")
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")

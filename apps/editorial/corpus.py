@@ -40,6 +40,7 @@ from apps.sources import text
 from apps.sources.models import Source
 
 from . import corpus_vocabulary as words
+from . import corroboration as stored_corroboration
 from .groups import ANALYSTS, EDITORS, sync_groups
 from .models import ContentVersion, Status, Topic
 
@@ -973,6 +974,9 @@ class Writer:
             self.agreement_pks = self.write_entries(Agreement, AgreementCitation, "agreements", plan.agreements)
             self.quote_pks = self.write_entries(Quote, QuoteCitation, "quotes", plan.quotes)
             self.claim_pks = self.write_entries(Claim, ClaimCitation, "claims", plan.claims)
+            # Bulk inserts send no signals: store what corroboration() gives, as a save would.
+            for model, pks in ((Agreement, self.agreement_pks), (Quote, self.quote_pks), (Claim, self.claim_pks)):
+                stored_corroboration.refresh(model, pks)
         return self.counts
 
     def write_topics(self):
@@ -1161,6 +1165,17 @@ def delete_generated():
         )
     counts = generated_counts()
     g = PREFIX
+    # Claims of others that a generated claim contradicts are no longer disputed by it.
+    relations = ClaimRelation.objects.filter(kind=ClaimRelation.Kind.CONTRADICTS)
+    partners = set(
+        relations.filter(from_claim__slug__startswith=g)
+        .exclude(to_claim__slug__startswith=g)
+        .values_list("to_claim_id", flat=True)
+    ) | set(
+        relations.filter(to_claim__slug__startswith=g)
+        .exclude(from_claim__slug__startswith=g)
+        .values_list("from_claim_id", flat=True)
+    )
     plans = [
         ClaimRelation.objects.filter(Q(from_claim__slug__startswith=g) | Q(to_claim__slug__startswith=g)),
         ClaimCitation.objects.filter(claim__slug__startswith=g),
@@ -1186,5 +1201,6 @@ def delete_generated():
     ]
     for queryset in plans:
         queryset._raw_delete(queryset.db)
+    stored_corroboration.refresh(Claim, partners)
     ContentVersion.objects.bump()  # raw deletes send no signals either
     return counts

@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 
 from apps.sources import text
 
+from . import corroboration as stored_corroboration
 from . import workflow
 from .fixtures import (
     MODEL_LABELS,
@@ -675,6 +676,8 @@ class FixtureImport:
             for (model, pk), reasons in history.items():
                 comment = f"Changed by import_fixtures from {self.name}: {', '.join(reasons)}."
                 record_update(model.objects.get(pk=pk), user=self.user, comment=comment)
+            # Objects were saved raw, in file order: their entries' corroboration now.
+            stored_corroboration.settle()
 
     def history_to_record(self):
         """``{(model, pk): [what changed]}`` for each object already in the database that the import changes.
@@ -745,11 +748,4 @@ def parents_first(items, importer):
     return ordered
 
 
-def locate(excerpt, folded_body):
-    """``text.locate`` on a body folded once: a source cited a thousand times is folded once."""
-    needle = text.folded(excerpt)
-    haystack, positions = folded_body
-    index = haystack.find(needle) if needle else -1
-    if index < 0:
-        return None
-    return positions[index], positions[index + len(needle) - 1] + 1
+locate = text.locate_folded

@@ -45,24 +45,21 @@ class Topic(models.Model):
         return (self.slug,)
 
 
-class _Supporting:
-    """A supporting citation as ``corroboration()`` reads it: a stance and a source."""
+class TracksLoaded:
+    """Keeps what ``tracked_fields`` (attribute names) held when the row was loaded, so that
+    a ``post_save`` handler can tell what a save changed (see ``editorial.corroboration``)."""
 
-    stance = "supports"
+    tracked_fields = ()
 
-    def __init__(self, source):
-        self.source = source
+    @classmethod
+    def tracked(cls):
+        return cls.tracked_fields
 
-
-def _source_stub(pk, outlet_id, relayed_ids):
-    """A ``Source`` with only what ``is_independent_of`` reads: its outlet and the outlets
-    it relays, stored as ``prefetch_related`` stores them, so reading them costs no query."""
-    from apps.actors.models import Organization
-    from apps.sources.models import Source
-
-    source = Source(pk=pk, outlet_id=outlet_id)
-    source._prefetched_objects_cache = {"relays": [Organization(pk=o) for o in sorted(relayed_ids)]}
-    return source
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {f: instance.__dict__[f] for f in cls.tracked() if f in instance.__dict__}
+        return instance
 
 
 class Stamped(models.Model):
@@ -118,68 +115,30 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(condition) if disputed else self.exclude(condition)
 
     def at_corroboration_level(self, level):
-        """Entries whose ``corroboration().level`` is ``level``: disputed, none, single or
-        corroborated.
-
-        Disputed, none and a single supporting source are plain SQL. The independence rule
-        lives in Python (``Source.is_independent_of``), so entries with two or more
-        supporting sources are grouped by ``corroboration()`` itself, from one query for
-        their supporting citations; each distinct set of sources is grouped once. The
-        result is a queryset that excludes (or adds) the few whose sources turn out not to
-        be independent.
-        """
-        from apps.sources.corroboration import corroboration
-
-        if level == "disputed":
-            return self.disputed()
-        citation, entry = self._citations()
-        supporting = citation.objects.filter(stance="supports")
-
-        def with_sources(condition):
-            """Entry ids by how many distinct sources support them (one pass, grouped)."""
-            return (
-                supporting.order_by()
-                .values(entry)
-                .annotate(n=models.Count("source", distinct=True))
-                .filter(condition)
-                .values(entry)
-            )
-
-        undisputed = self.disputed(False)
-        if level == "none":
-            return undisputed.exclude(pk__in=supporting.values(entry))
-        several = undisputed.filter(pk__in=with_sources(models.Q(n__gte=2)))
-        rows = supporting.filter(**{f"{entry}__in": several.values("pk")}).values_list(
-            f"{entry}_id", "source_id", "source__outlet_id", "source__relays"
-        )
-        source_sets, outlets, relays = {}, {}, {}
-        for entry_id, source_id, outlet_id, relayed_id in rows:  # a row per relayed outlet
-            source_sets.setdefault(entry_id, set()).add(source_id)
-            outlets[source_id] = outlet_id
-            relays.setdefault(source_id, set()).update([relayed_id] if relayed_id is not None else [])
-        sources = {pk: _source_stub(pk, outlets[pk], relays[pk]) for pk in outlets}
-        levels = {}
-        not_independent = []
-        for entry_id, source_ids in source_sets.items():
-            key = frozenset(source_ids)
-            if key not in levels:
-                evidence = [_Supporting(sources[pk]) for pk in key]
-                levels[key] = corroboration(evidence).level
-            if levels[key] != "corroborated":
-                not_independent.append(entry_id)
-        if level == "single":
-            return undisputed.filter(models.Q(pk__in=with_sources(models.Q(n=1))) | models.Q(pk__in=not_independent))
-        if level == "corroborated":
-            return several.exclude(pk__in=not_independent)
-        return self.none()
+        """Entries whose ``corroboration().level`` (as readers see it) is ``level``:
+        disputed, none, single or corroborated. One indexed comparison: the level is stored
+        (``editorial.corroboration``)."""
+        return self.filter(corroboration_level=level)
 
 
 class EntryManager(SlugNaturalKeyManager.from_queryset(EntryQuerySet)):
     pass
 
 
-class Entry(Stamped):
+class CorroborationLevel(models.TextChoices):
+    DISPUTED = "disputed", "Disputed"
+    NONE = "none", "No source"
+    SINGLE = "single", "1 source"
+    CORROBORATED = "corroborated", "2 or more independent sources"
+
+
+class Entry(TracksLoaded, Stamped):
     """What claims, quotes and agreements share: a status in the editorial workflow."""
+
+    tracked_fields = ("status",)
+    # Derived by ``corroboration()``, as readers see it, and kept current by
+    # ``editorial.corroboration``; never written by a form, never exported.
+    STORED_FIELDS = ("corroboration_level", "supporting_sources")
 
     slug = models.SlugField(max_length=200, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -198,6 +157,15 @@ class Entry(Stamped):
     notes = models.TextField("internal notes", blank=True, help_text="For the desk only; never shown to readers.")
     # Bumped on every save: a form that was opened at an older version is stale.
     version = models.PositiveIntegerField(default=1, editable=False)
+    corroboration_level = models.CharField(
+        max_length=12,
+        choices=CorroborationLevel.choices,
+        default=CorroborationLevel.NONE,
+        db_index=True,
+        editable=False,
+        serialize=False,
+    )
+    supporting_sources = models.PositiveSmallIntegerField(default=0, editable=False, serialize=False)
 
     objects = EntryManager()
 
@@ -206,6 +174,15 @@ class Entry(Stamped):
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="%(class)s_status_valid"),
         ]
+
+    def save(self, *args, **kwargs):
+        # An instance loaded before a citation changed holds old stored values: a save of
+        # its other fields must not write them back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.STORED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @classmethod
     def verify_permission(cls):
@@ -222,16 +199,20 @@ class Entry(Stamped):
     def supporting_citations(self):
         return [c for c in self.citations.all() if c.stance == "supports"]
 
-    def evidence_problems(self):
-        """Sentences for each broken provenance rule of this entry's evidence."""
+    def evidence_problems(self, anchors=True):
+        """Sentences for each broken provenance rule of this entry's evidence (without the
+        anchoring of each citation in its source when ``anchors`` is false)."""
+        if not anchors:
+            return []
         return [problem for c in self.citations.all() if (problem := c.anchor_problem())]
 
-    def integrity_problems(self, four_eyes=True):
+    def integrity_problems(self, four_eyes=True, anchors=True):
         """Every rule of the design this entry breaks, as sentences (empty when sound).
 
-        ``check_corpus`` reports these for data that arrived without the admin's checks.
+        ``check_corpus`` reports these for data that arrived without the admin's checks;
+        it checks the anchors of citations source by source (``anchors=False`` here).
         """
-        problems = self.evidence_problems()
+        problems = self.evidence_problems() if anchors else self.evidence_problems(anchors=False)
         if self.status == Status.VERIFIED:
             if not self.supporting_citations():
                 problems.append("It is verified without a supporting citation.")

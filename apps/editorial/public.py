@@ -123,7 +123,7 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class CorroborationFilter(django_filters.ChoiceFilter):
-    """By ``corroboration().level``; declare it after the filters that narrow the list."""
+    """By ``corroboration().level``, as stored on each entry (one indexed comparison)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "Corroboration")

@@ -98,8 +98,8 @@ class Quote(Entry):
             return None
         return f"The quote “{Truncator(self.text).chars(80)}” is not in any of its supporting excerpts."
 
-    def evidence_problems(self):
-        problems = super().evidence_problems()
+    def evidence_problems(self, anchors=True):
+        problems = super().evidence_problems(anchors)
         if missing := self.check_text_in_evidence():
             problems.append(missing)
         return problems

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from apps.actors.models import Organization
-from apps.editorial.models import SlugNaturalKeyManager, Stamped
+from apps.editorial.models import SlugNaturalKeyManager, Stamped, TracksLoaded
 
 from . import text
 
@@ -30,8 +30,10 @@ class SourceKind(models.TextChoices):
 
 
 @reversion.register()
-class Source(Stamped):
+class Source(TracksLoaded, Stamped):
     """A piece of coverage, kept whole so that every excerpt can be found in it."""
+
+    tracked_fields = ("outlet_id",)  # its entries' corroboration depends on it
 
     Kind = SourceKind
     Reliability = Reliability
@@ -156,7 +158,7 @@ class CitationManager(models.Manager):
         return self.get(**{f"{entry_field}__slug": entry_slug, "source__slug": source_slug, "start": start, "end": end})
 
 
-class Citation(models.Model):
+class Citation(TracksLoaded, models.Model):
     """A verbatim passage of a source that an entry rests on.
 
     Concrete citations (ClaimCitation, …) add a foreign key to their entry and name it
@@ -193,6 +195,10 @@ class Citation(models.Model):
     def get_absolute_url(self):
         return f"{self.source.get_absolute_url()}#passage-{self.start}-{self.end}"
 
+    @classmethod
+    def tracked(cls):
+        return (f"{cls.entry_field}_id",)  # a citation moved to another entry changes both
+
     @property
     def entry(self):
         return getattr(self, self.entry_field)
@@ -214,13 +220,14 @@ class Citation(models.Model):
         if self.source_id is not None and self.excerpt:
             self.anchor()
 
-    def anchor_problem(self):
+    def anchor_problem(self, folded_body=None):
         """A sentence when the stored offsets do not point at the excerpt, else None.
 
-        Catches data that arrived without ``save()`` (``loaddata``, raw SQL).
+        Catches data that arrived without ``save()`` (``loaddata``, raw SQL). Pass
+        ``text.fold(source.body)`` when checking many citations of one source.
         """
         excerpt = Truncator(self.excerpt.strip()).chars(80)
-        span = text.locate(self.excerpt, self.source.body)
+        span = text.locate_folded(self.excerpt, folded_body or text.fold(self.source.body))
         if span is None:
             return f"The excerpt “{excerpt}” is not in the source “{self.source}”."
         if span != (self.start, self.end):

@@ -61,8 +61,12 @@ def fold(text):
 
 
 def folded(text):
-    """The folded form of ``text``, without its leading and trailing whitespace."""
-    return fold(text.strip())[0]
+    """The folded form of ``text``, without its leading and trailing whitespace.
+
+    ``fold(text.strip())[0]`` without the positions, a hundred times faster: ``\\s`` and
+    ``str.isspace`` agree, and no character folds into or out of whitespace.
+    """
+    return WHITESPACE.sub(" ", text.strip()).translate(FOLDED_CHARACTERS)
 
 
 def locate(excerpt, body):
@@ -71,11 +75,14 @@ def locate(excerpt, body):
     Offsets index the original body: ``body[start:end]`` is the passage as the source
     prints it. The first occurrence wins.
     """
+    return locate_folded(excerpt, fold(body))
+
+
+def locate_folded(excerpt, folded_body):
+    """``locate`` in a body already folded by ``fold``: fold a source cited many times once."""
     needle = folded(excerpt)
-    if not needle:
-        return None
-    haystack, positions = fold(body)
-    index = haystack.find(needle)
+    haystack, positions = folded_body
+    index = haystack.find(needle) if needle else -1
     if index < 0:
         return None
     return positions[index], positions[index + len(needle) - 1] + 1

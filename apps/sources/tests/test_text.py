@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from apps.sources import text
 
 
@@ -35,3 +38,14 @@ def test_comparison_keeps_case_and_letters():
 def test_the_content_hash_ignores_spacing_and_quote_styles():
     assert text.content_hash("A  “b”\n") == text.content_hash('A "b"')
     assert text.content_hash("A b") != text.content_hash("A c")
+
+
+# Whitespace of every kind, the characters that fold, and ordinary ones.
+FOLDABLE = st.text(
+    st.sampled_from([" ", "\t", "\n", "\xa0", "\u2003", "\x1c", "a", "-", *map(chr, text.FOLDED_CHARACTERS)])
+)
+
+
+@given(FOLDABLE)
+def test_folded_is_the_text_of_fold_without_the_surrounding_whitespace(value):
+    assert text.folded(value) == text.fold(value.strip())[0]
