@@ -28,8 +28,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def nasty(label, start="="):
     """Text that breaks out of an element, an attribute, a comment and a script element,
-    and starts like a spreadsheet formula. ``label`` shows where it came from."""
-    return f"""{start}{label} "'></script><script>alert("{label}")</script><img src=x onerror=alert(1)><!-- &amp;"""
+    and starts like a spreadsheet formula, in 100 characters (the shortest field's
+    limit). ``label`` shows where it came from."""
+    return f"""{start}{label}"'></script><script>alert(1)</script><img src=x onerror=f()><!--&amp;"""
 
 
 # Every text field a reader can meet, by the label its payload carries.
