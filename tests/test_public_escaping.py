@@ -1,0 +1,269 @@
+"""A script in any text field a reader can see stays text: on every page, in the JSON-LD,
+in the Atom feed; and no CSV cell can become a spreadsheet formula."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from django.utils import timezone
+
+from apps.editorial.models import Topic
+from apps.editorial.testing import (
+    make_agreement,
+    make_claim,
+    make_event,
+    make_organization,
+    make_person,
+    make_quote,
+    make_source,
+)
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def nasty(label, start="="):
+    """Text that breaks out of an element, an attribute, a comment and a script element,
+    and starts like a spreadsheet formula, in 100 characters (the shortest field's
+    limit). ``label`` shows where it came from."""
+    return f"""{start}{label}"'></script><script>alert(1)</script><img src=x onerror=f()><!--&amp;"""
+
+
+# Every text field a reader can meet, by the label its payload carries.
+SHOWN = [
+    "topic-name",
+    "person-name",
+    "person-role",
+    "person-country",
+    "organization-name",
+    "organization-country",
+    "event-name",
+    "event-place",
+    "event-description",
+    "source-title",
+    "source-authors",
+    "source-body",
+    "claim-statement",
+    "claim-unit",
+    "claim-period",
+    "citation-note",
+    "quote-text",
+    "quote-context",
+    "agreement-title",
+    "agreement-summary",
+    "agreement-place",
+    "retracted-correction",
+]
+# Each formula start once or more, so that every one is seen neutralised in the CSV.
+STARTS = dict(zip(SHOWN, ["=", "+", "-", "@", "\t", "\r"] * 4, strict=False))
+
+
+def payload(label):
+    return nasty(label, STARTS.get(label, "="))
+
+
+@pytest.fixture
+def hostile_site():
+    now = timezone.now()
+    topic = Topic.objects.create(name=payload("topic-name"), slug="hostile-topic")
+    person = make_person(
+        name=payload("person-name"),
+        slug="hostile-person",
+        role=payload("person-role"),
+        country=payload("person-country"),
+    )
+    outlet = make_organization(
+        name=payload("organization-name"), slug="hostile-outlet", country=payload("organization-country")
+    )
+    event = make_event(
+        name=payload("event-name"),
+        slug="hostile-event",
+        place=payload("event-place"),
+        description=payload("event-description"),
+    )
+    body = f"It was reported. {payload('source-body')} And more was said."
+    source = make_source(
+        title=payload("source-title"),
+        slug="hostile-source",
+        authors=payload("source-authors"),
+        body=body,
+        outlet=outlet,
+    )
+    verified = {"status": "verified", "verified_at": now}
+    claim = make_claim(
+        statement=payload("claim-statement"),
+        slug="hostile-claim",
+        quantity=30,
+        quantity_unit=payload("claim-unit")[:50],
+        quantity_period=payload("claim-period")[:50],
+        attributed_to=person,
+        event=event,
+        citations=[(source, payload("source-body"))],
+        **verified,
+    )
+    citation = claim.citations.get()
+    citation.note = payload("citation-note")
+    citation.save()
+    claim.topics.add(topic)
+    quote = make_quote(
+        text=payload("quote-text"),
+        slug="hostile-quote",
+        speaker=person,
+        occasion=event,
+        context=payload("quote-context"),
+        citations=[(source, "It was reported.")],
+        **verified,
+    )
+    quote.topics.add(topic)
+    agreement = make_agreement(
+        title=payload("agreement-title"),
+        slug="hostile-agreement",
+        summary=payload("agreement-summary"),
+        place=payload("agreement-place"),
+        event=event,
+        citations=[(source, "And more was said.")],
+        **verified,
+    )
+    agreement.parties.add(outlet)
+    agreement.signatories.add(person)
+    agreement.topics.add(topic)
+    make_claim(
+        slug="hostile-retracted",
+        status="retracted",
+        retracted_at=now,
+        correction=payload("retracted-correction"),
+        citations=[(source, "It was reported.")],
+    )
+
+
+PAGES = [
+    "/",
+    "/claims/",
+    "/claims/?topic=hostile-topic&speaker=hostile-person&event=hostile-event&outlet=hostile-outlet",
+    "/quotes/",
+    "/quotes/?topic=hostile-topic&speaker=person:hostile-person&event=hostile-event",
+    "/agreements/",
+    "/agreements/?topic=hostile-topic&party=hostile-outlet&signatory=hostile-person",
+    "/sources/",
+    "/sources/?outlet=hostile-outlet",
+    "/people/",
+    "/organizations/",
+    "/claims/hostile-claim/",
+    "/quotes/hostile-quote/",
+    "/agreements/hostile-agreement/",
+    "/sources/hostile-source/",
+    "/people/hostile-person/",
+    "/organizations/hostile-outlet/",
+    "/events/hostile-event/",
+    "/claims/hostile-retracted/",
+    "/search/?q=alert",
+]
+
+
+class Elements(HTMLParser):
+    """The elements a browser would build from the page, and the JSON-LD it carries."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems, self.json_ld, self._in_json = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        handlers = [name for name in attributes if name.startswith("on")]
+        if handlers:
+            self.problems.append(f"<{tag}> with {handlers}")
+        if tag == "img" and attributes.get("src") == "x":
+            self.problems.append("<img src=x>")
+        if tag == "script":
+            if attributes.get("type") == "application/ld+json":
+                self._in_json = True
+                self.json_ld.append("")
+            elif "src" not in attributes:
+                self.problems.append("an inline <script>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_json = False
+
+    def handle_data(self, data):
+        if self._in_json:
+            self.json_ld[-1] += data
+
+
+def strings(data):
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            yield from strings(item)
+    elif isinstance(data, str):
+        yield data
+
+
+def test_every_text_field_renders_as_text_on_every_page(client, hostile_site):
+    seen = set()
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code in (200, 410), url
+        html = response.content.decode()
+        elements = Elements()
+        elements.feed(html)
+        assert elements.problems == [], url
+        assert "<script>alert" not in html and "<img src=x" not in html, url
+        for text in elements.json_ld:
+            # The whole object parses: no payload ended the script element early.
+            data = json.loads(text)
+            assert "<" not in text, url
+            values = set(strings(data))
+            for label in SHOWN:
+                if label in text:
+                    assert payload(label) in values, label
+        seen.update(label for label in SHOWN if label in html)
+    assert seen == set(SHOWN)  # each payload was shown somewhere, escaped
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "field"),
+    [
+        ("/claims/hostile-claim/", "ClaimReview", "claimReviewed"),
+        ("/quotes/hostile-quote/", "Quotation", "text"),
+    ],
+)
+def test_the_json_ld_holds_the_text_exactly(client, hostile_site, url, kind, field):
+    elements = Elements()
+    elements.feed(client.get(url).content.decode())
+    (item,) = [data for data in map(json.loads, elements.json_ld) if data.get("@type") == kind]
+    assert item[field] == payload("claim-statement" if kind == "ClaimReview" else "quote-text")
+
+
+def test_the_feed_carries_the_text_as_text(client, hostile_site):
+    response = client.get("/feeds/verified/")
+    assert b"<script" not in response.content and b"<img" not in response.content
+    # Well-formed whatever the entries hold (an XML parser reads a carriage return as a newline).
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    titles = {entry.find(f"{ATOM}title").text for entry in entries}
+    assert titles == {
+        f"Claim: {payload('claim-statement')}",
+        f"Quote: {payload('person-name')}: “{payload('quote-text')}”",
+        f"Agreement: {payload('agreement-title')}",
+    }
+    summaries = {entry.find(f"{ATOM}summary").text for entry in entries}
+    assert payload("quote-context").replace("\r", "\n") in summaries and payload("agreement-summary") in summaries
+
+
+@pytest.mark.parametrize("path", ["/claims/", "/quotes/", "/agreements/", "/sources/", "/people/", "/organizations/"])
+def test_no_csv_cell_can_become_a_formula(client, hostile_site, path):
+    response = client.get(f"{path}?format=csv")
+    assert response.status_code == 200
+    header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
+    assert rows
+    cells = [cell for row in rows for cell in row]
+    assert [cell for cell in cells if cell.startswith(FORMULA_STARTS)] == []
+    # The text is all there, after the apostrophe that makes it text.
+    payloads = {payload(label) for label in SHOWN}
+    assert any(cell.startswith("'") and cell[1:] in payloads for cell in cells)
