@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from apps.editorial.admin import review_queue_view
+from apps.editorial.admin import review_queue_view, view_on_site_view
 from apps.editorial.feeds import VerifiedEntriesFeed
 from apps.editorial.sitemaps import SITEMAPS
 from apps.editorial.views import HomeView, favicon
@@ -16,6 +16,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("favicon.ico", favicon),
     path("admin/review/", admin.site.admin_view(review_queue_view), name="review_queue"),
+    # Shadows the admin's own "view on site" redirect (same address and name).
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site_view)),
     path("admin/", admin.site.urls),
     path("claims/", include("apps.claims.urls")),
     path("quotes/", include("apps.quotes.urls")),

@@ -3,6 +3,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
@@ -79,6 +81,10 @@ class StampedAdmin(CappedCountAdmin):
         return super().history_view(request, object_id, {"versions": rows, **(extra_context or {})})
 
     def restore_view(self, request, object_id, version_id):
+        # Permission before existence, as in Django's own views: a 404 would tell someone
+        # without access which records exist.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
@@ -260,6 +266,8 @@ class EntryAdmin(StampedAdmin):
         ]
 
     def transition_view(self, request, object_id, name):
+        if not self.has_change_permission(request):  # before existence, as restore_view
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
         transition = workflow.TRANSITIONS.get(name)
         if obj is None or transition is None:
@@ -343,6 +351,22 @@ class EntryAdmin(StampedAdmin):
     @admin.action(description="Retract selected (with a correction note)", permissions=["verify"])
     def retract_selected(self, request, queryset):
         return self.run_transition(request, queryset, "retract")
+
+
+def view_on_site_view(request, content_type_id, object_id):
+    """Django's "view on site" redirect, for people who may see the record.
+
+    Django's own answers any staff member, and the address it redirects to names the
+    record: a draft's slug is made from its statement.
+    """
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    return contenttype_views.shortcut(request, content_type_id, object_id)
 
 
 def review_queue_view(request):
