@@ -293,6 +293,26 @@ def show(result):
             print(f"{name[:70]:70} {item['ours']:>10} {reference:>10} {ratio:>7}  {item['goal']:12} {met}")
 
 
+def markdown(result):
+    """The same table in Markdown, for docs/performance.md."""
+    machine = result["machine"]
+    lines = [
+        f"{result['claims']} claims on {machine['database']}; {machine['cpu']}, {machine['cores']} cores, "
+        f"{machine['memory_gb']} GB; Python {machine['python']}, Django {machine['django']}; commit "
+        f"{machine['commit']}, {machine['date']}, load average {machine['load_average']}.",
+        "",
+        "| measurement | ours | reference | ratio | goal | met |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for item in result["rows"]:
+        name = f"{item['group']}: {item['name']}" + (f" ({item['unit']})" if item["unit"] else "")
+        met = {True: "yes", False: "**no**", None: ""}[item["met"]]
+        reference = "" if item["reference"] is None else item["reference"]
+        ratio = "" if item["ratio"] is None else item["ratio"]
+        lines.append(f"| {name} | {item['ours']} | {reference} | {ratio} | {item['goal']} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", type=int, default=100_000, help="Size of the generated corpus (default 100 000).")
@@ -359,6 +379,7 @@ def main():
     output.parent.mkdir(parents=True, exist_ok=True)
     result["failures"] = failures
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    output.with_suffix(".md").write_text(markdown(result))
     show(result)
     print(f"\nrows written to {output}")
     if failures:
