@@ -88,14 +88,15 @@ class Databases:
                     connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def timed_command(env, *args, output=subprocess.DEVNULL, limit=None):
+def timed_command(env, *args, output=subprocess.DEVNULL, limit=None, progress=True):
     """Run manage.py; return (seconds, peak RSS in MB, finished) of that process alone.
 
     A reference that runs past ``limit`` seconds is stopped: its time is then a lower
     bound, and the ratio an upper bound.
     """
     started = time.perf_counter()
-    process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=output)
+    errors = None if progress else subprocess.DEVNULL  # a progress line per thousand objects
+    process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=output, stderr=errors)
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
@@ -189,7 +190,9 @@ def export_and_import(env_for, databases, main_url, small_url, work, limit):
         name = size.replace("/", "-")
         files[size] = work / f"export-{name}.json"
         log(f"export_fixtures --all, corpus {size}")
-        figures["export", size] = timed_command(env, "export_fixtures", "--all", "--output", str(files[size]))
+        figures["export", size] = timed_command(
+            env, "export_fixtures", "--all", "--output", str(files[size]), progress=False
+        )
         log(f"dumpdata of the same objects, corpus {size}")
         figures["dumpdata", size] = timed_command(
             env,
@@ -200,6 +203,7 @@ def export_and_import(env_for, databases, main_url, small_url, work, limit):
             "--output",
             str(work / f"dumpdata-{name}.json"),
             limit=limit,
+            progress=False,
         )
     (export_s, export_mb, _), (dump_s, dump_mb, dump_done) = figures["export", "N"], figures["dumpdata", "N"]
     group = "export_fixtures --all (reference: dumpdata --natural-foreign --natural-primary)"
@@ -221,7 +225,9 @@ def export_and_import(env_for, databases, main_url, small_url, work, limit):
         env = env_for(databases.new(role))
         manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
         log(f"{command} of the export into an empty database")
-        figures[role] = timed_command(env, command, str(files["N"]), limit=None if role == "import" else limit)
+        figures[role] = timed_command(
+            env, command, str(files["N"]), limit=None if role == "import" else limit, progress=False
+        )
     (import_s, import_mb, _), (load_s, load_mb, load_done) = figures["import"], figures["loaddata"]
     group = "import_fixtures (reference: loaddata), the export into an empty database"
     rows.append(bounded(group, "time", import_s, load_s, load_done, 0.5))
