@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -92,26 +93,31 @@ def timed_command(env, *args, output=subprocess.DEVNULL, limit=None, progress=Tr
     """Run manage.py; return (seconds, peak RSS in MB, finished) of that process alone.
 
     A reference that runs past ``limit`` seconds is stopped: its time is then a lower
-    bound, and the ratio an upper bound.
+    bound, and the ratio an upper bound. Without ``progress`` its standard error is kept
+    aside (a line per thousand objects) and shown only if it fails.
     """
-    started = time.perf_counter()
-    errors = None if progress else subprocess.DEVNULL  # a progress line per thousand objects
-    process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=output, stderr=errors)
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if limit and time.perf_counter() - started > limit:
-            process.kill()
-            _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            log(f"manage.py {args[0]} stopped after {limit} s")
-            return round(time.perf_counter() - started, 2), round(usage.ru_maxrss / 1024, 1), False
-        time.sleep(0.05)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    if process.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed with exit status {process.returncode}")
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=env, stdout=output, stderr=None if progress else errors
+        )
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if limit and time.perf_counter() - started > limit:
+                process.kill()
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                log(f"manage.py {args[0]} stopped after {limit} s")
+                return round(time.perf_counter() - started, 2), round(usage.ru_maxrss / 1024, 1), False
+            time.sleep(0.05)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        if process.returncode:
+            errors.seek(0)
+            print(errors.read()[-4000:], file=sys.stderr)
+            raise SystemExit(f"manage.py {' '.join(args)} failed with exit status {process.returncode}")
     return round(seconds, 2), round(usage.ru_maxrss / 1024, 1), True
 
 
