@@ -145,7 +145,10 @@ def row(group, name, unit, ours, reference=None, goal="", met=None):
 def wrk(url, seconds, connections):
     # A slow uncached page is not an error: wrk's own 2 s timeout would count it as one.
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", url], capture_output=True, text=True, check=True
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", url],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
