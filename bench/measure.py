@@ -44,25 +44,12 @@ from apps.editorial.models import ContentVersion  # noqa: E402
 from apps.events.models import Event  # noqa: E402
 from apps.quotes.models import Quote  # noqa: E402
 from apps.sources.models import Source  # noqa: E402
+from bench.results import row  # noqa: E402
 
 CITATIONS_ON_ONE_CLAIM = 50
 ENTRY_LIST_QUERY_LIMIT = 10
 PUBLIC_LIST_QUERY_LIMIT = 6
 SEARCH_P95_GOAL_MS = 20
-
-
-def row(group, name, unit, ours, reference=None, goal="", met=None):
-    ratio = round(ours / reference, 3) if reference else None
-    return {
-        "group": group,
-        "name": name,
-        "unit": unit,
-        "ours": ours,
-        "reference": reference,
-        "ratio": ratio,
-        "goal": goal,
-        "met": met,
-    }
 
 
 def median_ms(get, url, repeat, before=None):

@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from instance import PYTHON, ROOT, environment, gunicorn, manage
+from results import row
 
 PORT = 8767
 EXPORT_MEMORY_TOLERANCE_MB = 10
@@ -126,20 +127,6 @@ def measure(env, command):
         [PYTHON, "bench/measure.py", command], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def row(group, name, unit, ours, reference=None, goal="", met=None):
-    ratio = round(ours / reference, 3) if reference else None
-    return {
-        "group": group,
-        "name": name,
-        "unit": unit,
-        "ours": ours,
-        "reference": reference,
-        "ratio": ratio,
-        "goal": goal,
-        "met": met,
-    }
 
 
 def wrk(url, seconds, connections):
