@@ -6,6 +6,7 @@ database of its own, and stops the server when done. Only ever on the loopback a
 
 import contextlib
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -85,3 +86,18 @@ def gunicorn(env, port, workers=2, log=None):
         server.wait(timeout=30)
         if log:
             output.close()
+
+
+def wrk(url, seconds, connections, timeout=None):
+    """One wrk run: ``(requests, requests per second, non-2xx answers, socket errors)``.
+
+    ``timeout`` (say "30s") replaces wrk's own 2 s, after which it counts a slow answer
+    as a socket error.
+    """
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", *(["--timeout", timeout] if timeout else []), url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return requests, rate, int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""

@@ -7,13 +7,11 @@ Only ever against 127.0.0.1.
 
 import argparse
 import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from instance import environment, gunicorn, prepare
+from instance import environment, gunicorn, prepare, wrk
 
 PORT = 8766
 PATHS = [
@@ -31,18 +29,6 @@ PATHS = [
     "/search/?q=trade+yuan",
     "/feeds/verified/",
 ]
-
-
-def wrk(url, seconds, connections):
-    result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url], capture_output=True, text=True, check=True
-    )
-    out = result.stdout
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    return requests, rate, int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
 
 
 def main():

@@ -212,7 +212,7 @@ class Entry(TracksLoaded, Stamped):
         ``check_corpus`` reports these for data that arrived without the admin's checks;
         it checks the anchors of citations source by source (``anchors=False`` here).
         """
-        problems = self.evidence_problems() if anchors else self.evidence_problems(anchors=False)
+        problems = self.evidence_problems(anchors=anchors)
         if self.status == Status.VERIFIED:
             if not self.supporting_citations():
                 problems.append("It is verified without a supporting citation.")
