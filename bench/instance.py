@@ -88,13 +88,16 @@ def gunicorn(env, port, workers=2, log=None):
             output.close()
 
 
-def wrk(url, seconds, connections, timeout=None):
+def wrk(url, seconds, connections, timeout=None, headers=None):
     """One wrk run: ``(requests, requests per second, non-2xx answers, socket errors)``.
 
     ``timeout`` (say "30s") replaces wrk's own 2 s, after which it counts a slow answer
-    as a socket error.
+    as a socket error; ``headers`` are sent with every request.
     """
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", *(["--timeout", timeout] if timeout else []), url]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", *(["--timeout", timeout] if timeout else [])]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

@@ -13,8 +13,11 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.text import compress_string
 
 from .models import ContentVersion
 
@@ -63,7 +66,12 @@ def is_cacheable(request):
 
 
 class PublicPageCacheMiddleware:
-    """Serve public pages from the cache while the content version is unchanged."""
+    """Serve public pages from the cache while the content version is unchanged.
+
+    Each page is cached twice, as it is and compressed with gzip for the clients that
+    accept it (every browser): compressed once when rendered, not on every request. A
+    public page holds no secret (no session, no CSRF token), so compression reveals none.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,24 +87,46 @@ class PublicPageCacheMiddleware:
         request.content_version = version
         path = request.get_full_path()
         page = hashlib.sha256(f"{version}:{path}".encode()).hexdigest()
-        etag = f'"{page[:32]}"'
+        encoding = "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
+        etags = {"identity": f'"{page[:32]}"', "gzip": f'"{page[:32]}-gzip"'}
         last_modified = changed_at.timestamp() if changed_at else None
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        not_modified = get_conditional_response(request, etag=etags[encoding], last_modified=last_modified)
         if not_modified is not None:
             return not_modified
         cache = caches[settings.PUBLIC_PAGE_CACHE]
-        key = f"page:{page}:{request.method}"
-        response = cache.get(key)
+        key = f"page:{page}:{request.method}:"
+        response = cache.get(key + encoding)
         if response is None:
             response = self.get_response(request)
             if response.status_code != 200 or response.has_header("Set-Cookie") or response.streaming:
                 return response
-            response["ETag"] = etag
             if last_modified:
                 response["Last-Modified"] = http_date(last_modified)
             # Clients revalidate every time: the content version decides.
             patch_cache_control(response, no_cache=True, public=True)
+            patch_vary_headers(response, ("Accept-Encoding",))
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            # One piece: the feed writes its XML in over a thousand small ones, and the
+            # server would send each in a system call of its own, on every hit.
+            response.content = response.content
+            response["ETag"] = etags["identity"]
+            variants = {"identity": response, "gzip": compressed(response, etag=etags["gzip"])}
+            cache.set_many({key + name: r for name, r in variants.items()}, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            response = variants[encoding]
         return response
+
+
+def compressed(response, etag):
+    """A copy of the response with this ETag, compressed with gzip when that makes it smaller."""
+    body = original = response.content
+    if not response.has_header("Content-Encoding") and len(body) >= 200:
+        body = min(body, compress_string(body), key=len)
+    copy = HttpResponse(body, status=response.status_code)
+    for header, value in response.items():
+        copy[header] = value
+    if body is not original:
+        copy["Content-Encoding"] = "gzip"
+        copy["Content-Length"] = str(len(body))
+    copy["ETag"] = etag
+    return copy
