@@ -288,6 +288,18 @@ def show(result):
             print(f"{name[:70]:70} {item['ours']:>10} {reference:>10} {ratio:>7}  {item['goal']:12} {met}")
 
 
+PARTS = ("admin", "public", "search", "fixtures")
+
+
+def parts(value):
+    """``--only``: a comma-separated subset of PARTS."""
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in PARTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(PARTS)} (got {value!r})")
+    return chosen
+
+
 def markdown(result):
     """The same table in Markdown, for docs/performance.md."""
     machine = result["machine"]
@@ -321,6 +333,12 @@ def main():
         help="Stop dumpdata or loaddata after this many seconds and report the time as a lower bound (default 900).",
     )
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "results.json"), help="Where the rows go.")
+    parser.add_argument(
+        "--only",
+        type=parts,
+        default=PARTS,
+        help=f"Measure only these parts, comma-separated, of {', '.join(PARTS)} (default all).",
+    )
     options = parser.parse_args()
     if options.claims < 100:
         parser.error("--claims must be at least 100")
@@ -347,20 +365,24 @@ def main():
         rows.append(row("generate_corpus", f"{options.claims} claims: time", "s", seconds))
         rows.append(row("generate_corpus", f"{options.claims} claims: peak RSS", "MB", peak))
         log(f"generate_corpus --claims {options.claims // 10} (for the export's memory)")
-        timed_command(env_for(small_url), "generate_corpus", "--claims", str(options.claims // 10), "-v0")
+        if "fixtures" in options.only:
+            timed_command(env_for(small_url), "generate_corpus", "--claims", str(options.claims // 10), "-v0")
         measure(env, "prepare")
-        log("admin changelists and change form, against stock ModelAdmin")
-        rows += measure(env, "admin")["rows"]
-        log("public pages: queries and time in process")
-        public = measure(env, "public")
-        rows += public["rows"]
-        if databases.vendor == "postgresql":
+        if "admin" in options.only:
+            log("admin changelists and change form, against stock ModelAdmin")
+            rows += measure(env, "admin")["rows"]
+        if "public" in options.only:
+            log("public pages: queries and time in process")
+            public = measure(env, "public")
+            rows += public["rows"]
+            paths = public["paths"]
+            pages = paths["home"] + paths["lists"] + paths["details"] + paths["other"]
+            rows += throughput(env, work, pages, options.seconds, options.connections, failures, options.port)
+        if "search" in options.only and databases.vendor == "postgresql":
             log("search")
             rows += measure(env, "search")["rows"]
-        paths = public["paths"]
-        pages = paths["home"] + paths["lists"] + paths["details"] + paths["other"]
-        rows += throughput(env, work, pages, options.seconds, options.connections, failures, options.port)
-        rows += export_and_import(env_for, databases, main_url, small_url, work, options.reference_limit)
+        if "fixtures" in options.only:
+            rows += export_and_import(env_for, databases, main_url, small_url, work, options.reference_limit)
         result = {"claims": options.claims, "machine": machine(databases.vendor, env), "rows": rows}
     finally:
         with contextlib.suppress(Exception):
