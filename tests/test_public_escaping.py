@@ -60,6 +60,7 @@ SHOWN = [
 ]
 # Each formula start once or more, so that every one is seen neutralised in the CSV.
 STARTS = dict(zip(SHOWN, ["=", "+", "-", "@", "\t", "\r"] * 4, strict=False))
+STARTS["person-country"] = "  ="  # spreadsheets skip the spaces
 
 
 def payload(label):
@@ -263,7 +264,7 @@ def test_no_csv_cell_can_become_a_formula(client, hostile_site, path):
     header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
     assert rows
     cells = [cell for row in rows for cell in row]
-    assert [cell for cell in cells if cell.startswith(FORMULA_STARTS)] == []
+    assert [cell for cell in cells if cell.lstrip(" ").startswith(FORMULA_STARTS)] == []
     # The text is all there, after the apostrophe that makes it text.
     payloads = {payload(label) for label in SHOWN}
     assert any(cell.startswith("'") and cell[1:] in payloads for cell in cells)

@@ -73,6 +73,9 @@ class StampedAdmin(CappedCountAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
+        # Refused before the timeline is built, not after (Django's view checks later).
+        if obj is not None and not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
         rows = history.timeline(obj) if obj is not None else []
         for row in rows[1:]:
             row["restore_url"] = reverse(

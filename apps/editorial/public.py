@@ -204,7 +204,8 @@ class PublicFilterSet(django_filters.FilterSet):
 def neutralise(value):
     """A CSV cell that a spreadsheet will not run as a formula."""
     value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    # Spreadsheets skip leading spaces before they look for a formula.
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
 
 
 class _Echo:

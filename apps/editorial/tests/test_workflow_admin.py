@@ -6,7 +6,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from apps.claims.models import Claim
-from apps.editorial.testing import inline_rows, make_analyst, make_claim, make_editor, make_source
+from apps.editorial import history
+from apps.editorial.testing import inline_rows, make_analyst, make_claim, make_editor, make_source, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,13 @@ def test_the_review_queue_lists_entries_in_review_oldest_first_for_editors(clien
     assert [row["entry"].statement for row in rows] == ["Older", "Newer"]
     assert [(row["supporting"], row["corroboration"].label) for row in rows] == [(1, "1 source"), (0, "no source")]
     assert "Still a draft" not in response.content.decode()
+
+
+def test_history_is_refused_to_staff_without_access_before_any_of_it_is_read(client, in_review, monkeypatch):
+    def must_not_run(obj):
+        raise AssertionError("the timeline was built for someone who may not see it")
+
+    monkeypatch.setattr(history, "timeline", must_not_run)
+    client.force_login(make_user("no-access", is_staff=True))
+    response = client.get(reverse("admin:claims_claim_history", args=[in_review.pk]))
+    assert response.status_code == 403
