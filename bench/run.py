@@ -364,8 +364,8 @@ def main():
         seconds, peak, _ = timed_command(env, "generate_corpus", "--claims", str(options.claims))
         rows.append(row("generate_corpus", f"{options.claims} claims: time", "s", seconds))
         rows.append(row("generate_corpus", f"{options.claims} claims: peak RSS", "MB", peak))
-        log(f"generate_corpus --claims {options.claims // 10} (for the export's memory)")
         if "fixtures" in options.only:
+            log(f"generate_corpus --claims {options.claims // 10} (for the export's memory)")
             timed_command(env_for(small_url), "generate_corpus", "--claims", str(options.claims // 10), "-v0")
         measure(env, "prepare")
         if "admin" in options.only:
