@@ -148,7 +148,9 @@ def throughput(env, work, paths, seconds, connections, failures, port=PORT):
                 name = f"{mode}, {encoding}" if encoding else mode
                 log(f"wrk, {name} pages, {seconds} s each")
                 for path in paths:
-                    urllib.request.urlopen(url + path, timeout=60).read()  # fills the cache
+                    # Fills the cache; it may first wait for the last wrk run's backlog of slow
+                    # uncached requests, which the server still answers after wrk has gone.
+                    urllib.request.urlopen(url + path, timeout=900).read()
                     # A slow uncached page is not an error: wrk would count it as one after 2 s.
                     _, static_rate, _, _ = wrk(url + static, seconds, connections, timeout="30s", headers=headers)
                     _, rate, bad, errors = wrk(url + path, seconds, connections, timeout="30s", headers=headers)
