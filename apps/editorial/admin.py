@@ -2,7 +2,6 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.urls import path, reverse
 from reversion.models import Version
 
 from . import history, workflow
-from .changelists import CappedCountAdmin
+from .changelists import CappedCountAdmin, RowsChangeList
 from .models import Status, Topic
 
 
@@ -165,10 +164,11 @@ class EntryAdminForm(forms.ModelForm):
         return cleaned
 
 
-class EntryChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        return queryset.prefetch_related(*self.model_admin.evidence_prefetch())
+class EntryChangeList(RowsChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # The ``supporting`` column's counts, for the whole page in one query.
+        self.model.count_supporting(list(self.result_list))
 
 
 class EntryAdmin(StampedAdmin):
@@ -196,32 +196,13 @@ class EntryAdmin(StampedAdmin):
     list_select_related = ["created_by"]
     actions = ["submit_selected", "verify_selected", "send_back_selected", "retract_selected"]
 
-    def evidence_prefetch(self):
-        """What the ``supporting`` and ``corroboration`` columns read, in two queries.
-
-        Citations come with their sources in one join, and only the columns the
-        independence rule reads: a source's body is kilobytes, and prefetching sources by
-        id instead builds one OR per source, which SQLite refuses past about a thousand
-        (500 agreements per page did). Then the outlets each source relays.
-        """
-        from apps.actors.models import Organization
-
-        citation = self.model.citations.rel.related_model
-        citations = citation.objects.select_related("source").only(
-            citation.entry_field, "stance", "source__id", "source__outlet"
-        )
-        return [
-            models.Prefetch("citations", queryset=citations),
-            models.Prefetch("citations__source__relays", queryset=Organization.objects.only("pk")),
-        ]
-
     @admin.display(description="supporting")
     def supporting(self, obj):
-        return len(obj.supporting_citations())
+        return obj.supporting_count
 
     @admin.display(description="corroboration")
     def corroboration(self, obj):
-        return obj.corroboration().label
+        return obj.stored_corroboration().label
 
     def get_changelist(self, request, **kwargs):
         return EntryChangeList
