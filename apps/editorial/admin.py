@@ -2,6 +2,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,9 +126,39 @@ class TopicAdmin(StampedAdmin):
     stamp_fields = []
 
 
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete box, showing its chosen object from ``loaded`` when that
+    is the object chosen, instead of querying for it: a form of 50 citations ran 50
+    queries, one for each row's source."""
+
+    loaded = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.loaded is None or chosen != [str(self.loaded.pk)]:
+            return super().optgroups(name, value, attr)  # another value was typed in
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.loaded)
+        options.append(self.create_option(name, self.loaded.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class CitationFormSet(forms.BaseInlineFormSet):
+    """Hands each citation's source, loaded with the citations, to its autocomplete box."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        widget = form.fields["source"].widget
+        widget = getattr(widget, "widget", widget)  # inside the admin's add and change links
+        source_field = form.instance._meta.get_field("source")
+        if isinstance(widget, LoadedAutocompleteSelect) and source_field.is_cached(form.instance):
+            widget.loaded = form.instance.source
+
+
 class CitationInline(admin.TabularInline):
     """Evidence rows under an entry: the source and the passage copied from it."""
 
+    formset = CitationFormSet
     extra = 1
     verbose_name = "citation"
     verbose_name_plural = "evidence: passages of sources"
@@ -142,6 +173,11 @@ class CitationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class EntryAdminForm(forms.ModelForm):
