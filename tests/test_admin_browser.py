@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from apps.claims.models import Claim
-from apps.editorial.testing import make_analyst, make_editor, make_source
+from apps.editorial.testing import make_analyst, make_claim, make_editor, make_event, make_source
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PASSWORD = "a-long-test-password"
@@ -79,3 +79,40 @@ def test_an_analyst_records_a_claim_and_another_editor_verifies_it(browser, live
     assert claim.created_by.username == "analyst"
     assert claim.citations.get().start == len("China's trade with Russia ")
     assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_analyst_filters_claims_and_moves_a_citation_to_another_source(browser, live_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    analyst = make_analyst("analyst")
+    event = make_event(name="Moscow state visit")
+    sources = [make_source(title=f"Report {n}") for n in range(3)]
+    other = make_source(title="Wire dispatch")
+    claim = make_claim(event=event, created_by=analyst, citations=[(s, "three-day visit") for s in sources])
+    errors = []
+
+    page = log_in(browser, live_server, "analyst", errors)
+    page.goto(f"{live_server.url}/admin/claims/claim/")
+    # The event filter searches through the admin's autocomplete.
+    page.click("#changelist-filter .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", "Moscow")
+    page.click(".select2-results__option:has-text('Moscow state visit')")
+    page.click("#changelist-filter form.autocomplete-filter input[type=submit]")
+    page.wait_for_url(f"**event__id__exact={event.pk}**")
+    assert page.locator("#result_list tbody tr").count() == 1
+    page.locator("#changelist-filter").screenshot(path=SCREENSHOTS / "admin-changelist-filters.png")
+
+    page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    shown = [page.inner_text(f"#citations-{n} .select2-selection__rendered") for n in range(3)]
+    assert [s.lstrip("×").strip() for s in shown] == ["Report 0", "Report 1", "Report 2"]
+    page.click("#citations-1 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", "Wire")
+    page.click(".select2-results__option:has-text('Wire dispatch')")
+    page.screenshot(path=SCREENSHOTS / "admin-claim-citation-source.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert sorted(claim.citations.values_list("source__title", flat=True)) == ["Report 0", "Report 2", "Wire dispatch"]
+    assert other.pk in claim.citations.values_list("source", flat=True)
+    assert errors == []
+    page.context.close()

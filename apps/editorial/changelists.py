@@ -8,10 +8,14 @@ the admin's autocomplete instead of listing every choice.
 """
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 
 def spaced(number):
@@ -61,6 +65,25 @@ class CappedCountPaginator(Paginator):
         return isinstance(self.count, AtLeast)
 
 
+class RowsChangeList(ChangeList):
+    """A changelist that reverses the change view's address once, not once per row."""
+
+    @cached_property
+    def change_url_pattern(self):
+        # A placeholder key that reverse() leaves as it is, replaced by each row's key.
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=["0pk0"],
+            current_app=self.model_admin.admin_site.name,
+        )
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        if not isinstance(pk, int):  # a text key needs the escaping of quote() and reverse()
+            return super().url_for_result(result)
+        return self.change_url_pattern.replace("0pk0", str(pk))
+
+
 class CappedCountAdmin(admin.ModelAdmin):
     """A ModelAdmin whose changelist never counts its whole table.
 
@@ -82,6 +105,19 @@ class CappedCountAdmin(admin.ModelAdmin):
             page = 1  # the changelist itself refuses it, as stock Django does
         cap = max(self.count_cap, (page + self.count_pages_ahead) * per_page)
         return CappedCountPaginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
+
+    def get_changelist(self, request, **kwargs):
+        return RowsChangeList
+
+    def action_checkbox(self, obj):
+        """Django's checkbox of each row, written directly: rendering a ``CheckboxInput``
+        through the template engine was a quarter of a 500-row page's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -224,6 +224,32 @@ class Entry(TracksLoaded, Stamped):
         """Whether another entry is recorded as contradicting this one (claims override)."""
         return False
 
+    @classmethod
+    def count_supporting(cls, entries):
+        """Set ``supporting_count`` on each of ``entries`` (a page of a list): how many of
+        its citations support it, in one query, without loading the citations."""
+        citation = cls.citations.rel.related_model
+        entry_id = f"{citation.entry_field}_id"
+        counts = dict(
+            citation.objects.filter(**{f"{entry_id}__in": [entry.pk for entry in entries]}, stance="supports")
+            .order_by()
+            .values_list(entry_id)
+            .annotate(count=models.Count("pk"))
+            .values_list(entry_id, "count")
+        )
+        for entry in entries:
+            entry.supporting_count = counts.get(entry.pk, 0)
+
+    def stored_corroboration(self):
+        """``corroboration()`` from the stored fields, without reading the evidence: they
+        are kept current on every change (``apps.editorial.corroboration``). What they
+        leave out, contradiction by an unpublished claim, comes from ``is_contradicted``
+        (annotate claims ``with_contradiction`` when showing many)."""
+        from apps.sources.corroboration import Corroboration
+
+        disputed = self.corroboration_level == CorroborationLevel.DISPUTED or self.is_contradicted()
+        return Corroboration(supporting_sources=self.supporting_sources, disputed=disputed)
+
     def corroboration(self):
         """How many independent sources support this entry, or whether it is disputed.
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.editorial.admin import CitationFormSet, CitationInline, EntryAdmin
 from apps.editorial.admin_actions import export_selected_as_fixture
 from apps.editorial.changelists import AutocompleteFilter
 from apps.sources.models import CitationStance
@@ -9,7 +9,7 @@ from apps.sources.models import CitationStance
 from .models import Quote, QuoteCitation
 
 
-class QuoteCitationFormSet(forms.BaseInlineFormSet):
+class QuoteCitationFormSet(CitationFormSet):
     def clean(self):
         super().clean()
         supporting = [

@@ -1,10 +1,14 @@
 """Analysts and editors entering claims through the real admin forms."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.claims.models import Claim
-from apps.editorial.testing import inline_rows, make_analyst, make_editor, make_source
+from apps.editorial.testing import inline_rows, make_analyst, make_claim, make_editor, make_source
 
 pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:claims_claim_add")
@@ -91,3 +95,25 @@ def test_an_analyst_can_edit_a_claim_and_the_version_moves_on(client):
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.statement == "Edited statement" and claim.version == 2
+
+
+def test_the_change_form_costs_the_same_queries_with_2_citations_and_with_50(client):
+    """Each citation's source box shows its chosen source without a query of its own."""
+    client.force_login(make_analyst())
+    claims = {
+        n: make_claim(citations=[(make_source(title=f"Report <{n}-{i}>"), "three-day visit") for i in range(n)])
+        for n in (2, 50)
+    }
+    urls = {n: reverse("admin:claims_claim_change", args=[claim.pk]) for n, claim in claims.items()}
+    client.get(urls[2])  # the session's first request renews it, and caches fill; count the steady state
+    counts, pages = {}, {}
+    for n, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts[n], pages[n] = len(queries), response.content.decode()
+    assert counts[2] == counts[50], counts
+    # Every row still shows its source, chosen, in the box the autocomplete takes over.
+    chosen = re.findall(r'<option value="(\d+)" selected>Report &lt;50-(\d+)&gt;</option>', pages[50])
+    assert sorted(int(i) for _, i in chosen) == list(range(50))
+    assert pages[50].count('data-field-name="source"') == 50 + 2  # and the extra row, the template row

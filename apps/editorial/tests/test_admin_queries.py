@@ -200,6 +200,9 @@ def test_the_event_filter_lists_no_events_until_one_is_chosen(analyst_client):
     page = analyst_client.get(url).content.decode()
     assert "Kazan BRICS summit" not in page  # the stock filter lists every event here
     assert 'data-field-name="event"' in page and "admin/js/autocomplete.js" in page
+    # Headings read "↓ By event" like Django's own filters: a space after the CSS arrow.
+    headings = re.findall(r"<summary>(.*?)</summary>", page, re.S)
+    assert len(headings) == 5 and all(h[0].isspace() and h.split()[0] == "By" for h in headings)
 
     chosen = analyst_client.get(url, {"event__id__exact": other.pk, "status__exact": "draft"}).content.decode()
     assert "Kazan BRICS summit" in chosen and "0 claims" in chosen
