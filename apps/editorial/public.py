@@ -119,7 +119,14 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return search.ranked(qs, value) if value else qs
+        if not value:
+            return qs
+        # A CSV holds every match, in the list's order; a page, the best ranked first
+        # (``ranked()`` ranks a bounded number of them).
+        request = self.parent.request
+        if request is not None and request.GET.get("format") == "csv":
+            return search.search(qs, value)
+        return search.ranked(qs, value)
 
 
 class CorroborationFilter(django_filters.ChoiceFilter):

@@ -133,6 +133,9 @@ def test_a_word_everywhere_ranks_a_bounded_number_of_matches(client, monkeypatch
         assert len(search.ranked(Claim.objects.public(), "pipeline")) == 7
         assert "More than 6 claims matching" in body and "more than 6 results" in body
         assert "more than 6 claims" in listed
+        # The CSV of the list holds every match.
+        csv = b"".join(client.get("/claims/", {"q": "pipeline", "format": "csv"}).streaming_content).decode()
+        assert csv.count("Pipeline number") == 9
     else:
         assert "All 9 claims matching" in body and "9 results" in body
         assert "9 claims" in listed
