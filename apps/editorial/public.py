@@ -119,7 +119,14 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return search.ranked(qs, value) if value else qs
+        if not value:
+            return qs
+        # A CSV holds every match, in the list's order; a page, the best ranked first
+        # (``ranked()`` ranks a bounded number of them).
+        request = self.parent.request
+        if request is not None and request.GET.get("format") == "csv":
+            return search.search(qs, value)
+        return search.ranked(qs, value)
 
 
 class CorroborationFilter(django_filters.ChoiceFilter):
@@ -242,6 +249,9 @@ class PublicListView(FilterMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         # A page that is not a number, or past the end, shows the first or the last page.
         paginator = self.get_paginator(queryset, page_size)
+        # Words to find keep the best of the latest matches only: "more than N".
+        words = (self.filterset.form.cleaned_data.get("q") or "") if self.filterset.is_bound else ""
+        paginator.count = search.total(queryset, words, paginator.count)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 

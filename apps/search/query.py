@@ -3,8 +3,9 @@
 On PostgreSQL: full-text search over the stored ``search_vector`` column (see the
 migration) with ``websearch_to_tsquery`` — "quoted phrases", ``or``, ``-word`` — plus
 prefix matching of every word, so "agree" finds "agreements"; ranked with
-``ts_rank``. On SQLite, where no such column exists, every word (or "quoted phrase")
-must occur, case-insensitively, in one of the fields listed in ``FALLBACK_FIELDS``.
+``ts_rank``, at most ``RANKED`` matches (see there). On SQLite, where no such column
+exists, every word (or "quoted phrase") must occur, case-insensitively, in one of the
+fields listed in ``FALLBACK_FIELDS``.
 """
 
 import re
@@ -14,8 +15,23 @@ from django.db import connections
 from django.db.models import Expression, Q
 from django.db.models.expressions import Col
 
+from apps.editorial.changelists import AtLeast
+
 CONFIG = "english"
 MAX_LENGTH = 200
+
+# How many matches ``ranked()`` ranks at most. Ranking reads every match's vector, and a
+# common word ("said"), a short prefix ("visi") or a phrase of common words matches tens
+# of thousands of claims: ranking them all took 50-200 ms at 100 000 claims (a phrase
+# must also be checked against every vector's positions). Beyond this many, only the
+# first matches found are ranked, so the cost no longer grows with their number: a
+# specific query, which matches fewer, is ranked whole; a word found everywhere shows
+# the best of a sample, which for such a word is barely worse than the best of all.
+# A sample in no order, because an ordered one ("the most recent") lets PostgreSQL walk
+# the table in that order hoping to meet matches soon, and a name or a place cited in one
+# summit only is met late: 150 ms at 100 000 claims. One row more is kept, so that a
+# count can say "more than RANKED" (``total()``).
+RANKED = 250
 
 # Fields searched on SQLite, per model label: a lookup, or (lookup, {conditions}).
 FALLBACK_FIELDS = {
@@ -128,11 +144,27 @@ def search(queryset, text):
 
 
 def ranked(queryset, text):
-    """``search()`` ordered best first: by rank on PostgreSQL, newest first on SQLite."""
-    queryset = search(queryset, text)
-    if text.strip() and on_postgres(queryset):
-        return queryset.annotate(rank=SearchRank(StoredVector(), websearch(text.strip()))).order_by("-rank", "pk")
-    return queryset
+    """``search()`` ordered best first: by rank on PostgreSQL, newest first on SQLite.
+
+    On PostgreSQL, of more than ``RANKED`` matches only ``RANKED + 1`` are kept (see
+    ``RANKED``): count them with ``total()``.
+    """
+    text = text.strip()
+    matches = search(queryset, text)
+    if not text or not on_postgres(queryset):
+        return matches
+    # In no order: the database stops after that many matches (see RANKED).
+    first = matches.order_by().values("pk")[: RANKED + 1]
+    rank = SearchRank(StoredVector(), websearch(text))
+    return queryset.filter(pk__in=first).annotate(rank=rank).order_by("-rank", "pk")
+
+
+def total(queryset, text, count):
+    """``count`` rows of ``ranked(queryset, text)`` as readers should read it: "more than
+    RANKED" where ``ranked()`` stopped there (an ``AtLeast``, which compares as a number)."""
+    if text.strip() and on_postgres(queryset) and count > RANKED:
+        return AtLeast(RANKED)
+    return count
 
 
 def with_headline(queryset, text, field, **options):

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
+from apps.editorial.changelists import AtLeast
 from apps.quotes.models import Quote
 from apps.sources.models import Source
 
@@ -57,7 +58,11 @@ class SearchView(TemplateView):
         if text:
             context["text"] = text
             context["groups"] = self.groups(text)
-            context["total"] = sum(group["total"] for group in context["groups"])
+            totals = [group["total"] for group in context["groups"]]
+            # A group that stopped at RANKED makes the sum a lower bound too.
+            context["total"] = sum(totals)
+            if any(isinstance(count, AtLeast) for count in totals):
+                context["total"] = AtLeast(context["total"] - 1)
         return self.render_to_response(context)
 
     def groups(self, text):
@@ -77,7 +82,7 @@ class SearchView(TemplateView):
                     "key": key,
                     "label": label,
                     "results": results,
-                    "total": results[0].total if results else 0,
+                    "total": search.total(found, text, results[0].total if results else 0),
                     "all_url": f"{reverse(list_url)}?{urlencode({'q': text})}",
                 }
             )
