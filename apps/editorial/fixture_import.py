@@ -55,6 +55,7 @@ ENTRY_OF_CITATION = {
 LOCAL_FIELDS = {"version"}
 BATCH = 500
 INSERT_BATCH = 2000  # rows per savepoint: a refused batch is inserted again row by row
+ROWS_PER_STATEMENT = 500
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -902,16 +903,23 @@ def referenced_labels():
 def insert_rows(model, fields, rows):
     """INSERT ``rows`` (database values of ``fields``, in order) into ``model``'s table.
 
-    One statement run for each row by the driver (``executemany``): the ORM's
-    ``bulk_create()`` compiles SQL for every value, half the time of a large import, and
-    would stamp ``auto_now`` fields with the time of the import where the import, like
-    ``loaddata``'s raw save, keeps the file's values.
+    A few hundred rows per statement, written here: the ORM's ``bulk_create()`` compiles
+    SQL for every value (half the time of a large import), and would stamp ``auto_now``
+    fields with the time of the import where the import, like ``loaddata``'s raw save,
+    keeps the file's values. (Not ``executemany``: on PostgreSQL it sends a statement per
+    row, which the server parses again each time.)
     """
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(ROWS_PER_STATEMENT, (connection.features.max_query_params or 2**16 - 1) // len(fields)))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([row_marks] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
 
 
 def parents_first(items, importer):
