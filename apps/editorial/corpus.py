@@ -61,18 +61,6 @@ CLAIM_ORIGINS = [("quote", 20), ("agreement", 5), ("duplicates", 5), ("refines",
 SLUGGED_MODELS = [Topic, Person, Organization, Event, Source, Agreement, Quote, Claim]
 CITATION_LABELS = [m._meta.label for m in (ClaimCitation, QuoteCitation, AgreementCitation)]
 
-# ``text.fold`` maps each of these to one ASCII character; str.replace does it at C speed.
-FOLDED = [(chr(code), folded) for code, folded in text.FOLDED_CHARACTERS.items()]
-
-
-def fold_characters(string):
-    """``string.translate(text.FOLDED_CHARACTERS)``, without a dictionary look-up per character."""
-    for character, folded in FOLDED:
-        if character in string:
-            string = string.replace(character, folded)
-    return string
-
-
 # The generator computes excerpt offsets itself (``Body.locate``), which matches
 # ``text.locate`` only while sentences keep to single spaces on one line.
 UNSAFE_WHITESPACE = re.compile(r"[^\S ]|  |^ | $")
@@ -185,7 +173,7 @@ class Body:
                 offset += len(sentence)
             parts.append(" ".join(sentences[i] for i in paragraph))
         body = "\n\n".join(parts)
-        folded = fold_characters(body.replace("\n\n", " "))
+        folded = text.fold_characters(body.replace("\n\n", " "))
         return cls(body, spans, paragraphs, where, folded, breaks)
 
     def original(self, folded_index):
@@ -194,7 +182,7 @@ class Body:
 
     def locate(self, excerpt):
         """What ``text.locate(excerpt, self.text)`` returns, for an excerpt cut from this body."""
-        needle = fold_characters(excerpt.strip().replace("\n\n", " "))
+        needle = text.fold_characters(excerpt.strip().replace("\n\n", " "))
         index = self.folded.find(needle)
         if index < 0:
             return None

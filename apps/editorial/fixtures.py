@@ -65,6 +65,7 @@ CHUNK_SIZE = 1000
 CHUNK_SIZES = {"sources.source": 200}
 
 
+@functools.cache
 def get_model(label):
     return django_apps.get_model(label)
 

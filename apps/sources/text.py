@@ -36,28 +36,37 @@ FOLDED_CHARACTERS = str.maketrans(
     }
 )
 WHITESPACE = re.compile(r"\s+")
+# Runs that fold into fewer characters: only these move the positions.
+LONG_WHITESPACE = re.compile(r"\s{2,}")
+# The same, as pairs for str.replace.
+FOLDED_PAIRS = [(chr(code), folded) for code, folded in FOLDED_CHARACTERS.items()]
+
+
+def fold_characters(string):
+    """``string.translate(FOLDED_CHARACTERS)``, without a dictionary look-up per character:
+    a search per pair and a replace for the few present run at C speed."""
+    for character, folded in FOLDED_PAIRS:
+        if character in string:
+            string = string.replace(character, folded)
+    return string
 
 
 def fold(text):
     """Return ``(folded, positions)``: ``folded[i]`` comes from ``text[positions[i]]``.
 
     Runs of whitespace (spaces, tabs, newlines, no-break spaces) become one space;
-    typographic quotes and dashes become their ASCII forms.
+    typographic quotes and dashes become their ASCII forms. Every other character folds
+    into one character, so only runs of two or more whitespace characters move the
+    positions: they are built as ranges between those runs, at C speed (an import folds
+    every source it checks; a loop over the characters took milliseconds per source).
     """
-    folded = []
     positions = []
-    previous_was_space = False
-    for index, character in enumerate(text):
-        if character.isspace():
-            if previous_was_space:
-                continue
-            previous_was_space = True
-            folded.append(" ")
-        else:
-            previous_was_space = False
-            folded.append(character.translate(FOLDED_CHARACTERS))
-        positions.append(index)
-    return "".join(folded), positions
+    end = 0
+    for run in LONG_WHITESPACE.finditer(text):
+        positions.extend(range(end, run.start() + 1))  # the characters before it, and its first
+        end = run.end()
+    positions.extend(range(end, len(text)))
+    return fold_characters(WHITESPACE.sub(" ", text)), positions
 
 
 def folded(text):
@@ -66,7 +75,7 @@ def folded(text):
     ``fold(text.strip())[0]`` without the positions, a hundred times faster: ``\\s`` and
     ``str.isspace`` agree, and no character folds into or out of whitespace.
     """
-    return WHITESPACE.sub(" ", text.strip()).translate(FOLDED_CHARACTERS)
+    return fold_characters(WHITESPACE.sub(" ", text.strip()))
 
 
 def locate(excerpt, body):

@@ -49,3 +49,24 @@ FOLDABLE = st.text(
 @given(FOLDABLE)
 def test_folded_is_the_text_of_fold_without_the_surrounding_whitespace(value):
     assert text.folded(value) == text.fold(value.strip())[0]
+
+
+def fold_character_by_character(value):
+    """``fold`` as first written: the reference its faster form must agree with."""
+    folded, positions, previous_was_space = [], [], False
+    for index, character in enumerate(value):
+        if character.isspace():
+            if previous_was_space:
+                continue
+            previous_was_space = True
+            folded.append(" ")
+        else:
+            previous_was_space = False
+            folded.append(character.translate(text.FOLDED_CHARACTERS))
+        positions.append(index)
+    return "".join(folded), positions
+
+
+@given(FOLDABLE)
+def test_fold_maps_each_folded_character_to_where_it_comes_from(value):
+    assert text.fold(value) == fold_character_by_character(value)

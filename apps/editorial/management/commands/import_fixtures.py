@@ -6,6 +6,13 @@ from apps.editorial.fixture_import import FixtureError, FixtureImport
 from apps.editorial.planner import refresh_statistics
 
 
+def read(path):
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+
+
 class Command(BaseCommand):
     help = (
         "Load a JSON fixture after checking all of it: fields (lengths, choices), references (in the "
@@ -25,13 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, update, dry_run, **options):
         path = Path(file)
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         importer = FixtureImport(update=update, name=path.name)
         try:
-            report = importer.run(raw, dry_run=dry_run)
+            # No name for the bytes here: the import lets go of them once parsed.
+            report = importer.run(read(path), dry_run=dry_run)
         except FixtureError as error:
             raise CommandError(
                 f"{path.name} was not imported; the database is unchanged.\n" + "\n".join(error.problems)
@@ -39,10 +43,9 @@ class Command(BaseCommand):
         if not dry_run:
             refresh_statistics()
         if options["verbosity"] >= 2:
-            for line in report.lines:
+            for line in report.lines():
                 self.stdout.write(line)
         elif options["verbosity"] >= 1:
-            for line in report.lines:
-                if line.startswith("changed"):
-                    self.stdout.write(line)
+            for line in report.lines(states=("changed",)):
+                self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(report.summary()))
