@@ -41,6 +41,7 @@ from apps.sources.models import Source
 
 from . import corpus_vocabulary as words
 from . import corroboration as stored_corroboration
+from .fixtures import stamps
 from .groups import ANALYSTS, EDITORS, sync_groups
 from .models import ContentVersion, Status, Topic
 
@@ -886,12 +887,7 @@ def stored_timestamps(models):
     ``auto_now``/``auto_now_add`` fields overwrite any value on insert; the generator's
     times must come from the seed, so the flags are off while it writes.
     """
-    fields = [
-        f
-        for m in models
-        for f in m._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
+    fields = [f for m in models for f in stamps(m)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     try:
         for f in fields:

@@ -41,6 +41,7 @@ from .fixtures import (
     fk_value,
     get_model,
     m2m_keys,
+    stamps,
     value_paths,
 )
 from .models import ContentVersion, Status
@@ -877,16 +878,6 @@ class FixtureImport:
 def insert_fields(model):
     """The columns an INSERT of ``model`` writes: every concrete field but the automatic id."""
     return [f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field]
-
-
-@functools.cache
-def stamps(model):
-    """The ``auto_now`` and ``auto_now_add`` fields of ``model``."""
-    return [
-        f
-        for f in model._meta.local_concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
 
 
 @functools.cache

@@ -249,7 +249,7 @@ class PublicListView(FilterMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         # A page that is not a number, or past the end, shows the first or the last page.
         paginator = self.get_paginator(queryset, page_size)
-        # Words to find keep the best of the latest matches only: "more than N".
+        # Words to find rank a bounded number of matches (``search.RANKED``): "more than N".
         words = (self.filterset.form.cleaned_data.get("q") or "") if self.filterset.is_bound else ""
         paginator.count = search.total(queryset, words, paginator.count)
         page = paginator.get_page(self.request.GET.get("page"))
