@@ -39,11 +39,11 @@ from django.urls import reverse  # noqa: E402
 from apps.actors.models import Organization, Person  # noqa: E402
 from apps.agreements.models import Agreement  # noqa: E402
 from apps.claims.models import Claim, ClaimCitation  # noqa: E402
-from apps.editorial import corpus  # noqa: E402
 from apps.editorial.models import ContentVersion  # noqa: E402
 from apps.events.models import Event  # noqa: E402
 from apps.quotes.models import Quote  # noqa: E402
 from apps.sources.models import Source  # noqa: E402
+from apps.synthetic import corpus  # noqa: E402
 from bench.results import row  # noqa: E402
 
 CITATIONS_ON_ONE_CLAIM = 50

@@ -78,8 +78,13 @@ INSTALLED_APPS = [
     "apps.agreements",
     "apps.quotes",
     "apps.claims",
-    # Full-text search and its PostgreSQL-only index; the public site's sitemap.
+    # Full-text search and its PostgreSQL-only index.
     "apps.search",
+    # What spans the entry types: the public pages, the desk, fixtures, the benchmark corpus.
+    "apps.site",
+    "apps.desk",
+    "apps.interchange",
+    "apps.synthetic",
     "django.contrib.sitemaps",
 ]
 
@@ -87,7 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages skip everything below; the headers above still apply.
-    "apps.editorial.cache.PublicPageCacheMiddleware",
+    "apps.site.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

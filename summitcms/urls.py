@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from apps.editorial.admin import review_queue_view, view_on_site_view
-from apps.editorial.feeds import VerifiedEntriesFeed
-from apps.editorial.sitemaps import SITEMAPS
-from apps.editorial.views import HomeView, favicon
-from apps.search.views import SearchView
+from apps.desk.views import review_queue_view
+from apps.editorial.admin import view_on_site_view
+from apps.site.feeds import VerifiedEntriesFeed
+from apps.site.search_page import SearchView
+from apps.site.sitemaps import SITEMAPS
+from apps.site.views import HomeView, favicon
 
 admin.site.site_header = "SummitCMS"
 admin.site.site_title = "SummitCMS admin"

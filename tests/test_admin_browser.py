@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from apps.claims.models import Claim
-from apps.editorial.testing import make_analyst, make_claim, make_editor, make_event, make_source
+from tests.builders import make_analyst, make_claim, make_editor, make_event, make_source
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PASSWORD = "a-long-test-password"

@@ -10,10 +10,10 @@ from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
 from apps.editorial.models import Topic
-from apps.editorial.testing import inline_rows, make_editor, make_person, make_source
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Source
+from tests.builders import inline_rows, make_editor, make_person, make_source
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 150

@@ -9,7 +9,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from apps.claims.models import Claim
-from apps.editorial.testing import make_analyst, make_claim, make_source
+from tests.builders import make_analyst, make_claim, make_source
 
 WRITERS = 8
 

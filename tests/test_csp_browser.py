@@ -8,7 +8,7 @@ console; the last test shows both catch an inline script and an inline style.
 
 import pytest
 
-from apps.editorial.testing import make_analyst, make_editor, make_source, make_summit_corpus
+from tests.builders import make_analyst, make_editor, make_source, make_summit_corpus
 
 from .public_pages import PAGE_TYPES
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.claims.models import Claim
 from apps.editorial.models import ContentVersion
-from apps.editorial.testing import make_claim, make_source
+from tests.builders import make_claim, make_source
 
 ROOT = Path(__file__).resolve().parent.parent
 

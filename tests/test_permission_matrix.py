@@ -42,7 +42,8 @@ from reversion.models import Version
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimRelation
 from apps.editorial.models import Topic
-from apps.editorial.testing import (
+from apps.quotes.models import Quote
+from tests.builders import (
     make_agreement,
     make_analyst,
     make_claim,
@@ -54,7 +55,6 @@ from apps.editorial.testing import (
     make_source,
     make_user,
 )
-from apps.quotes.models import Quote
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 
-from apps.editorial.testing import make_summit_corpus
+from tests.builders import make_summit_corpus
 
 from .public_pages import PAGE_TYPES
 

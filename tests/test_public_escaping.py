@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from apps.editorial.models import Topic
-from apps.editorial.testing import (
+from tests.builders import (
     make_agreement,
     make_claim,
     make_event,

@@ -13,7 +13,9 @@ from apps.agreements.filters import AgreementFilter
 from apps.claims.filters import ClaimFilter
 from apps.editorial.models import Topic
 from apps.editorial.public import OrderFilter
-from apps.editorial.testing import (
+from apps.quotes.filters import QuoteFilter
+from apps.sources.filters import SourceFilter
+from tests.builders import (
     make_agreement,
     make_claim,
     make_event,
@@ -23,8 +25,6 @@ from apps.editorial.testing import (
     make_source,
     make_summit_corpus,
 )
-from apps.quotes.filters import QuoteFilter
-from apps.sources.filters import SourceFilter
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = 200

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from apps.editorial.testing import make_summit_corpus
 from summitcms.pytest_plugin import missing_part
+from tests.builders import make_summit_corpus
 
 from .public_pages import PAGE_TYPES
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.editorial.testing import make_editor, make_user
+from tests.builders import make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 

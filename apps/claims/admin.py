@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
-from apps.editorial.admin_actions import export_selected_as_fixture
 from apps.editorial.changelists import AutocompleteFilter
+from apps.interchange.admin_actions import export_selected_as_fixture
 
 from .models import Claim, ClaimCitation, ClaimRelation
 

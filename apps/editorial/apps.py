@@ -4,15 +4,3 @@ from django.apps import AppConfig
 class EditorialConfig(AppConfig):
     name = "apps.editorial"
     label = "editorial"
-
-    def ready(self):
-        from django.apps import apps
-        from django.db.models.signals import post_migrate
-
-        from . import corroboration
-        from .cache import connect_signals
-        from .planner import refresh_statistics
-
-        connect_signals(apps)
-        corroboration.connect_signals(apps)
-        post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="editorial-refresh-statistics")

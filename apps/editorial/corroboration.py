@@ -1,381 +1,64 @@
-"""Stored corroboration: ``corroboration_level`` and ``supporting_sources`` of every entry.
+"""The independence rule, in one place.
 
-The rule lives in ``apps.sources.corroboration.corroboration()``; this module runs it for
-many entries at once, from a few value queries, and writes the result, so that the public
-corroboration filter is one indexed comparison instead of the rule run over every entry.
-
-The stored values are the corroboration readers see: a claim is disputed by a
-contradicting citation or by a ``contradicts`` relation to a *verified* claim (a draft
-may never be published; see ``ClaimQuerySet.public``). The admin adds contradictions by
-unpublished claims on top of it (``ClaimQuerySet.with_contradiction``).
-
-They are recomputed whenever an input of the rule changes (``connect_signals``):
-
-- a citation is saved or deleted: its entry, and the one it was moved away from;
-- a claim relation is saved or deleted: both claims, before and after the change;
-- a claim's status changes: the claims it is in a ``contradicts`` relation with;
-- a source's outlet or relays change: every entry citing it.
-
-Raw saves (``loaddata``, ``import_fixtures``, reverting a version) arrive in any order —
-a citation before its entry, an entry before its citations — so the entries they touch
-are recomputed once, together, when the transaction commits, which then marks the
-public pages changed again. Bulk writes send no signals: whoever makes them calls
-``refresh`` (``generate_corpus`` does), and ``check_corpus`` reports stale values.
+Corroboration counts independent sources: two sources from the same outlet, or one that
+relays the other's outlet, count once. An entry is disputed when a citation contradicts
+it (or, for claims, a ``contradicts`` relation links it to another claim).
 """
 
-import threading
-
-from django.db import connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
-from apps.sources.corroboration import corroboration
-
-CHUNK = 500
+from dataclasses import dataclass
 
 
-class _Cited:
-    """A citation as ``corroboration()`` reads it: a stance and a source."""
+def independent_groups(sources):
+    """Partition ``sources`` into groups that count as one source each.
 
-    def __init__(self, stance, source):
-        self.stance = stance
-        self.source = source
-
-
-class _Outlet:
-    __slots__ = ("pk",)
-
-    def __init__(self, pk):
-        self.pk = pk
-
-
-class _Relays:
-    """``source.relays`` as the rule reads it: ``.all()``, objects with a ``pk``."""
-
-    __slots__ = ("outlets",)
-
-    def __init__(self, outlet_ids):
-        self.outlets = [_Outlet(pk) for pk in sorted(outlet_ids)]
-
-    def all(self):
-        return self.outlets
-
-
-class _SourceStub:
-    """A source with only what the independence rule reads (its id, its outlet, the
-    outlets it relays), judged by the rule itself, ``Source.is_independent_of``.
-
-    A ``Source`` instance with ``relays`` prefetched gives the same answers, but builds
-    a related manager on every read of ``relays``: recomputing an import of 100 000
-    claims spent most of its time there.
+    Each source's ``outlet_id`` and ``relays`` are read: prefetch
+    ``source__relays`` to keep this free of queries.
     """
-
-    __slots__ = ("pk", "outlet_id", "relays")
-
-    def __init__(self, pk, outlet_id, relayed_ids):
-        self.pk, self.outlet_id, self.relays = pk, outlet_id, _Relays(relayed_ids)
-
-    def is_independent_of(self, other):
-        from apps.sources.models import Source
-
-        return Source.is_independent_of(self, other)
-
-
-def _citation_model(model):
-    """``(citation model, name of its foreign key to the entry)``; works on migration models too."""
-    relation = model._meta.get_field("citations")
-    return relation.related_model, relation.field.name
-
-
-def _chunks(pks, size=CHUNK):
-    pks = sorted(set(pks))
-    for start in range(0, len(pks), size):
-        yield pks[start : start + size]
-
-
-def _contradicted(model, pks):
-    """Ids among ``pks`` of claims in a ``contradicts`` relation with a verified claim.
-
-    Plain lookups by indexed ids, then the partners' statuses: a join on the status
-    makes SQLite scan the claims.
-    """
-    if not any(f.name == "relations_from" for f in model._meta.get_fields()):
-        return set()
-    relation = model._meta.get_field("relations_from").related_model
-    contradicts = relation.objects.filter(kind="contradicts").order_by()
-    pairs = [
-        *contradicts.filter(from_claim_id__in=pks).values_list("from_claim_id", "to_claim_id"),
-        *contradicts.filter(to_claim_id__in=pks).values_list("to_claim_id", "from_claim_id"),
-    ]
-    partners = {partner for _, partner in pairs}
-    verified = set(model.objects.filter(pk__in=partners, status="verified").values_list("pk", flat=True))
-    return {pk for pk, partner in pairs if partner in verified}
-
-
-def compute(model, pks):
-    """``{pk: Corroboration}`` of the entries of ``model`` with these ids, in four queries
-    per chunk whatever their citations (three for quotes and agreements)."""
-    citation_model, entry = _citation_model(model)
-    source_model = citation_model._meta.get_field("source").related_model
-    relays_field = source_model._meta.get_field("relays")
-    through = relays_field.remote_field.through
-    from_column, to_column = relays_field.m2m_field_name(), relays_field.m2m_reverse_field_name()
-    result = {}
-    for chunk in _chunks(pks):
-        rows = list(
-            citation_model.objects.filter(**{f"{entry}_id__in": chunk})
-            .order_by()
-            .values_list(f"{entry}_id", "stance", "source_id", "source__outlet_id")
-        )
-        relays = {}
-        source_ids = {row[2] for row in rows}
-        for source_id, organization_id in (
-            through.objects.filter(**{f"{from_column}_id__in": source_ids})
-            .order_by()
-            .values_list(f"{from_column}_id", f"{to_column}_id")
-        ):
-            relays.setdefault(source_id, set()).add(organization_id)
-        sources = {
-            source_id: _SourceStub(source_id, outlet_id, relays.get(source_id, ()))
-            for source_id, outlet_id in {(row[2], row[3]) for row in rows}
-        }
-        cited = {pk: [] for pk in chunk}
-        for entry_id, stance, source_id, _ in rows:
-            cited[entry_id].append(_Cited(stance, sources[source_id]))
-        contradicted = _contradicted(model, chunk)
-        for pk, citations in cited.items():
-            result[pk] = corroboration(citations, contradicted=pk in contradicted)
-    return result
-
-
-def stale(model, stored):
-    """``{pk: (stored, computed)}`` for each ``(pk, level, supporting sources)`` in
-    ``stored`` whose values differ from what ``corroboration()`` gives now."""
-    stored = {pk: (level, count) for pk, level, count in stored}
-    computed = compute(model, stored)
-    differing = {}
-    for pk, values in stored.items():
-        now = (computed[pk].level, computed[pk].supporting_sources)
-        if values != now:
-            differing[pk] = (values, now)
-    return differing
-
-
-def refresh(model, pks):
-    """Recompute and store the corroboration of these entries; return how many changed.
-
-    Ids of deleted entries are ignored. Writes with ``update()``: a derived value is not
-    an edit (no history, no new version that would make an open form stale).
-    """
-    changed = 0
-    for chunk in _chunks(pks):
-        stored = model.objects.filter(pk__in=chunk).values_list("pk", "corroboration_level", "supporting_sources")
-        groups = {}
-        for pk, (_, (level, count)) in stale(model, stored).items():
-            groups.setdefault((level, count), []).append(pk)
-        for (level, count), ids in groups.items():
-            changed += model.objects.filter(pk__in=ids).update(corroboration_level=level, supporting_sources=count)
-    return changed
-
-
-def refresh_all(model, queryset=None):
-    """``refresh`` every entry of ``queryset`` (default: all of ``model``), a chunk at a time."""
-    queryset = model.objects.all() if queryset is None else queryset
-    pks = list(queryset.order_by().values_list("pk", flat=True))
-    return refresh(model, pks)
-
-
-def citing(source_ids):
-    """``[(entry model, ids of its entries citing one of these sources)]``."""
-    from apps.agreements.models import AgreementCitation
-    from apps.claims.models import ClaimCitation
-    from apps.quotes.models import QuoteCitation
-
-    found = []
-    for citation_model in (ClaimCitation, QuoteCitation, AgreementCitation):
-        entry = citation_model.entry_field
-        ids = set(
-            citation_model.objects.filter(source_id__in=source_ids).values_list(f"{entry}_id", flat=True).distinct()
-        )
-        if ids:
-            found.append((citation_model._meta.get_field(entry).related_model, ids))
-    return found
-
-
-def contradiction_partners(claim_ids):
-    """Ids of the claims in a ``contradicts`` relation with one of ``claim_ids``."""
-    from apps.claims.models import ClaimRelation
-
-    contradicts = ClaimRelation.objects.filter(kind="contradicts")
-    return set(contradicts.filter(from_claim_id__in=claim_ids).values_list("to_claim_id", flat=True)) | set(
-        contradicts.filter(to_claim_id__in=claim_ids).values_list("from_claim_id", flat=True)
-    )
-
-
-# -- Keeping them current ----------------------------------------------------------------
-
-_local = threading.local()
-
-
-class _Batch:
-    """Entries to recompute when the transaction of a raw save commits."""
-
-    def __init__(self, using):
-        self.using = using
-        self.pending = {}
-
-    def add(self, model, pks):
-        self.pending.setdefault(model, set()).update(pk for pk in pks if pk is not None)
-
-    def refresh(self):
-        pending, self.pending = self.pending, {}
-        return sum(refresh(model, pks) for model, pks in pending.items())
-
-    def run(self):
-        batches = _local.__dict__.get("batches", {})
-        if batches.get(self.using) is self:
-            del batches[self.using]
-        with transaction.atomic(using=self.using):
-            if self.refresh():
-                from .models import ContentVersion
-
-                # A page rendered between the commit and now showed the old values.
-                ContentVersion.objects.bump()
-
-
-def _deferred(model, pks, using):
-    """Recompute at commit (at once outside a transaction): for raw saves, which deliver
-    related rows in any order and many at a time."""
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        refresh(model, pks)
-        return
-    batches = _local.__dict__.setdefault("batches", {})
-    batch = batches.get(using)
-    # A rolled-back transaction drops its on_commit callbacks: start a new batch then.
-    if batch is None or not any(entry[1] == batch.run for entry in connection.run_on_commit):
-        batch = batches[using] = _Batch(using)
-        transaction.on_commit(batch.run, using=using)
-    batch.add(model, pks)
-
-
-def settle(using="default"):
-    """Recompute now, inside the transaction, what the raw saves made so far in it touched
-    (an import ends with this, so the values are right in the same commit)."""
-    batch = _local.__dict__.get("batches", {}).get(using)
-    return batch.refresh() if batch is not None else 0
-
-
-def _recompute(model, pks, raw, using):
-    pks = {pk for pk in pks if pk is not None}
-    if not pks:
-        return
-    if raw:
-        _deferred(model, pks, using)
-    else:
-        refresh(model, pks)
-
-
-UNKNOWN = object()
-
-
-def _remember(instance, *fields):
-    """Note what ``fields`` hold now that the row is saved (``TracksLoaded`` notes them on load)."""
-    instance._loaded = {**getattr(instance, "_loaded", {}), **{f: getattr(instance, f) for f in fields}}
-
-
-def _before(instance, field):
-    """The value ``field`` had when the instance was loaded or last saved, or ``UNKNOWN``."""
-    return getattr(instance, "_loaded", {}).get(field, UNKNOWN)
-
-
-def citation_saved(sender, instance, raw=False, using=None, **kwargs):
-    column = f"{sender.entry_field}_id"
-    entry_model = sender._meta.get_field(sender.entry_field).related_model
-    _recompute(entry_model, {getattr(instance, column), _before(instance, column)} - {UNKNOWN}, raw, using)
-    _remember(instance, column)
-
-
-def citation_deleted(sender, instance, using=None, **kwargs):
-    column = f"{sender.entry_field}_id"
-    entry_model = sender._meta.get_field(sender.entry_field).related_model
-    _recompute(entry_model, {getattr(instance, column)}, False, using)
-
-
-def relation_saved(sender, instance, raw=False, using=None, **kwargs):
-    from apps.claims.models import Claim
-
-    ids = {instance.from_claim_id, instance.to_claim_id}
-    ids |= {_before(instance, "from_claim_id"), _before(instance, "to_claim_id")}
-    _recompute(Claim, ids - {UNKNOWN}, raw, using)
-    _remember(instance, "from_claim_id", "to_claim_id")
-
-
-def relation_deleted(sender, instance, using=None, **kwargs):
-    from apps.claims.models import Claim
-
-    _recompute(Claim, {instance.from_claim_id, instance.to_claim_id}, False, using)
-
-
-def entry_saved(sender, instance, created=False, raw=False, using=None, **kwargs):
-    from apps.claims.models import Claim
-
-    if raw:
-        # Its citations and relations may have arrived before it.
-        _recompute(sender, {instance.pk}, True, using)
-    if sender is Claim and not created and (raw or _before(instance, "status") != instance.status):
-        # Only a verified claim disputes another as readers see it.
-        _recompute(Claim, contradiction_partners([instance.pk]), raw, using)
-    _remember(instance, "status")
-
-
-def source_saved(sender, instance, created=False, raw=False, using=None, **kwargs):
-    if not created and (raw or _before(instance, "outlet_id") != instance.outlet_id):
-        for model, ids in citing([instance.pk]):
-            _recompute(model, ids, raw, using)
-    _remember(instance, "outlet_id")
-
-
-def relays_changed(sender, instance, action, reverse, pk_set, using=None, **kwargs):
-    from apps.sources.models import Source
-
-    if action == "pre_clear" and reverse:
-        # The organization's sources are gone after the clear: note them now.
-        instance._corroboration_cleared = set(Source.objects.filter(relays=instance).values_list("pk", flat=True))
-        return
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        sources = {instance.pk}
-    elif action == "post_clear":
-        sources = getattr(instance, "_corroboration_cleared", set())
-    else:
-        sources = set(pk_set or ())
-    for model, ids in citing(sources):
-        _recompute(model, ids, False, using)
-
-
-def connect_signals(apps):
-    """Called from EditorialConfig.ready()."""
-    from apps.sources.models import Source
-
-    for label in ("claims.ClaimCitation", "quotes.QuoteCitation", "agreements.AgreementCitation"):
-        model = apps.get_model(label)
-        post_save.connect(citation_saved, sender=model, dispatch_uid=f"corroboration-save-{label}")
-        post_delete.connect(citation_deleted, sender=model, dispatch_uid=f"corroboration-delete-{label}")
-    relation = apps.get_model("claims.ClaimRelation")
-    post_save.connect(relation_saved, sender=relation, dispatch_uid="corroboration-save-relation")
-    post_delete.connect(relation_deleted, sender=relation, dispatch_uid="corroboration-delete-relation")
-    for label in ("claims.Claim", "quotes.Quote", "agreements.Agreement"):
-        post_save.connect(entry_saved, sender=apps.get_model(label), dispatch_uid=f"corroboration-entry-{label}")
-    post_save.connect(source_saved, sender=Source, dispatch_uid="corroboration-source")
-    m2m_changed.connect(relays_changed, sender=Source.relays.through, dispatch_uid="corroboration-relays")
-
-
-def migration(label):
-    """A ``RunPython`` function storing the values for every existing entry of ``label``
-    (the historical model has the same fields and relations; the rule is today's)."""
-
-    def store(apps, schema_editor):
-        refresh_all(apps.get_model(label))
-
-    return store
+    sources = list({source.pk: source for source in sources}.values())
+    parent = {source.pk: source.pk for source in sources}
+
+    def root(pk):
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    for index, first in enumerate(sources):
+        for second in sources[index + 1 :]:
+            if not first.is_independent_of(second):
+                parent[root(first.pk)] = root(second.pk)
+    groups = {}
+    for source in sources:
+        groups.setdefault(root(source.pk), []).append(source)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    supporting_sources: int  # independent sources among the supporting citations
+    disputed: bool
+
+    @property
+    def label(self):
+        if self.disputed:
+            return "disputed"
+        if self.supporting_sources == 1:
+            return "1 source"
+        if self.supporting_sources == 0:
+            return "no source"
+        return f"{self.supporting_sources} independent sources"
+
+    @property
+    def level(self):
+        """A short code for filters and CSS: disputed, single, corroborated or none."""
+        if self.disputed:
+            return "disputed"
+        return {0: "none", 1: "single"}.get(self.supporting_sources, "corroborated")
+
+
+def corroboration(citations, contradicted=False):
+    """Corroboration of an entry from its citations (each with ``source`` loaded)."""
+    citations = list(citations)
+    supporting = [c.source for c in citations if c.stance == "supports"]
+    disputed = contradicted or any(c.stance == "contradicts" for c in citations)
+    return Corroboration(supporting_sources=len(independent_groups(supporting)), disputed=disputed)

@@ -242,10 +242,10 @@ class Entry(TracksLoaded, Stamped):
 
     def stored_corroboration(self):
         """``corroboration()`` from the stored fields, without reading the evidence: they
-        are kept current on every change (``apps.editorial.corroboration``). What they
+        are kept current on every change (``apps.site.stored_corroboration``). What they
         leave out, contradiction by an unpublished claim, comes from ``is_contradicted``
         (annotate claims ``with_contradiction`` when showing many)."""
-        from apps.sources.corroboration import Corroboration
+        from apps.editorial.corroboration import Corroboration
 
         disputed = self.corroboration_level == CorroborationLevel.DISPUTED or self.is_contradicted()
         return Corroboration(supporting_sources=self.supporting_sources, disputed=disputed)
@@ -256,7 +256,7 @@ class Entry(TracksLoaded, Stamped):
         Prefetch ``citations__source__relays`` (and, for claims, the relations) when
         showing many entries; otherwise this costs queries per entry.
         """
-        from apps.sources.corroboration import corroboration
+        from apps.editorial.corroboration import corroboration
 
         return corroboration(self.citations.all(), contradicted=self.is_contradicted())
 

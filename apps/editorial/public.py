@@ -294,7 +294,7 @@ class PublicDetailView(DetailView):
             if retracted is None:
                 raise
             context = {"entry": retracted, "noun": model._meta.verbose_name}
-            return render(request, "site/retracted.html", context, status=410)
+            return render(request, "editorial/retracted.html", context, status=410)
         return self.render_to_response(self.get_context_data(object=self.object))
 
 

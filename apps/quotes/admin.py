@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 
 from apps.editorial.admin import CitationFormSet, CitationInline, EntryAdmin
-from apps.editorial.admin_actions import export_selected_as_fixture
 from apps.editorial.changelists import AutocompleteFilter
+from apps.interchange.admin_actions import export_selected_as_fixture
 from apps.sources.models import CitationStance
 
 from .models import Quote, QuoteCitation

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from apps.editorial.admin import StampedAdmin
-from apps.editorial.admin_actions import export_selected_as_fixture
+from apps.interchange.admin_actions import export_selected_as_fixture
 
 from .models import Source
 

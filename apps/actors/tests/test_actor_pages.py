@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.editorial.testing import make_organization, make_person, make_summit_corpus
+from tests.builders import make_organization, make_person, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
 

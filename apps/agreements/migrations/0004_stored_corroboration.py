@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from apps.editorial.corroboration import migration
+from apps.site.stored_corroboration import migration
 
 
 class Migration(migrations.Migration):

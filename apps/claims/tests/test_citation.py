@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.claims.models import ClaimCitation, ClaimRelation
-from apps.editorial.testing import make_claim, make_source
+from tests.builders import make_claim, make_source
 
 pytestmark = pytest.mark.django_db
 

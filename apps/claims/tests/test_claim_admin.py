@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.claims.models import Claim
-from apps.editorial.testing import inline_rows, make_analyst, make_claim, make_editor, make_source
+from tests.builders import inline_rows, make_analyst, make_claim, make_editor, make_source
 
 pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:claims_claim_add")

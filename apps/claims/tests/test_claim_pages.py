@@ -8,7 +8,7 @@ import pytest
 
 from apps.claims.models import Claim, ClaimRelation
 from apps.editorial.models import Topic
-from apps.editorial.testing import (
+from tests.builders import (
     make_agreement,
     make_claim,
     make_event,

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimRelation
-from apps.editorial import testing
 from apps.quotes.models import Quote
+from tests import builders as testing
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from apps.editorial.testing import make_analyst, make_editor, make_user
+from tests.builders import make_analyst, make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_desk_users_cannot_manage_accounts(desk, kind):
 
 @pytest.mark.parametrize("app_label,model_name", sorted(ANALYST_CANNOT_DELETE))
 def test_only_editors_delete_entries_and_sources(desk, app_label, model_name, client):
-    from apps.editorial import testing
+    from tests import builders as testing
 
     obj = {
         "claim": testing.make_claim,

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
-from apps.editorial import testing
 from apps.quotes.models import Quote
 from apps.sources.models import Source
+from tests import builders as testing
 
 pytestmark = pytest.mark.django_db
 

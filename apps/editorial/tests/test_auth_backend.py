@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from apps.editorial import testing
 from apps.editorial.groups import ANALYSTS
+from tests import builders as testing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from reversion.models import Version
 
 from apps.claims.models import Claim
 from apps.editorial import history
-from apps.editorial.testing import inline_rows, make_analyst, make_claim, make_editor, make_source, make_user
+from tests.builders import inline_rows, make_analyst, make_claim, make_editor, make_source, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.editorial.testing import make_event
+from tests.builders import make_event
 
 pytestmark = pytest.mark.django_db
 

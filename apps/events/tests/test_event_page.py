@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from apps.editorial.testing import make_claim, make_event, make_source, make_summit_corpus
+from tests.builders import make_claim, make_event, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
 

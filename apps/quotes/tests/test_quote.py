@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from apps.editorial.testing import make_agreement, make_person, make_quote, make_source
 from apps.quotes.models import Quote
+from tests.builders import make_agreement, make_person, make_quote, make_source
 
 pytestmark = pytest.mark.django_db
 

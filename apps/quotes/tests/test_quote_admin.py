@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from apps.editorial.testing import inline_rows, make_analyst, make_person, make_source
 from apps.quotes.models import Quote
+from tests.builders import inline_rows, make_analyst, make_person, make_source
 
 pytestmark = pytest.mark.django_db
 

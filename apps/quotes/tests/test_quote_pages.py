@@ -5,7 +5,7 @@ import re
 import extruct
 import pytest
 
-from apps.editorial.testing import make_agreement, make_quote, make_source, make_summit_corpus
+from tests.builders import make_agreement, make_quote, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.db import connection
 
 from apps.actors.models import Person
 from apps.claims.models import Claim, ClaimCitation
-from apps.editorial.testing import make_agreement, make_claim, make_person, make_quote, make_source, make_summit_corpus
 from apps.quotes.models import Quote
 from apps.search import query as search
+from tests.builders import make_agreement, make_claim, make_person, make_quote, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
 

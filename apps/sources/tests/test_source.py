@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from apps.editorial.testing import make_claim, make_source
 from apps.sources.models import Source
+from tests.builders import make_claim, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_reanchoring_moves_offsets_when_the_body_changes():
 
 
 def test_sources_of_one_outlet_or_relaying_it_are_not_independent():
-    from apps.editorial.testing import make_organization
+    from tests.builders import make_organization
 
     rt, other = make_organization(slug="rt"), make_organization(slug="other")
     a = make_source(outlet=rt)

@@ -1,0 +1,575 @@
+"""Fixture export and import that other instances and version control can trust.
+
+Export writes the corpus as a Django JSON fixture that stock ``loaddata`` loads into an
+empty database: natural keys everywhere (never a database id), no user accounts (the
+user foreign keys are written as null), and the same data always gives the same bytes —
+models in dependency order, objects sorted by natural key, many-to-many lists sorted, one
+JSON layout — so a diff between two exports shows what changed.
+
+It streams: each model is read with ``.iterator()`` and written object by object, the
+natural keys of foreign keys come from joins in the same query, and many-to-many links
+are fetched once per chunk. Which objects go out is decided by the database (subqueries),
+never by a set of ids held in memory.
+
+Import (``import_fixture``) reads a fixture, checks every rule of the design against
+the file and the database before it writes anything, then writes in one transaction:
+added objects, and — only when asked — changed ones, with their history recorded.
+It never deletes.
+"""
+
+import functools
+import json
+import os
+import stat
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from json.encoder import encode_basestring
+
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Collate
+from django.utils import timezone
+
+from apps.editorial.models import Status
+
+# Every model a fixture carries, parents before children, so that a stock ``loaddata``
+# never meets a reference to an object it has not loaded yet. The natural key of each,
+# as lookups: the export sorts by these, and foreign keys are written as them.
+NATURAL_KEYS = {
+    "editorial.topic": ("slug",),
+    "actors.organization": ("slug",),
+    "actors.person": ("slug",),
+    "events.event": ("slug",),
+    "sources.source": ("slug",),
+    "agreements.agreement": ("slug",),
+    "agreements.agreementcitation": ("agreement__slug", "source__slug", "start", "end"),
+    "quotes.quote": ("slug",),
+    "quotes.quotecitation": ("quote__slug", "source__slug", "start", "end"),
+    "claims.claim": ("slug",),
+    "claims.claimcitation": ("claim__slug", "source__slug", "start", "end"),
+    "claims.claimrelation": ("from_claim__slug", "to_claim__slug", "kind"),
+}
+MODEL_LABELS = list(NATURAL_KEYS)
+# Models of the project that never travel in a fixture, and why.
+NOT_EXPORTED = {
+    "editorial.contentversion": "a counter of this instance's changes, for its page cache",
+}
+ENTRY_LABELS = ("claims.claim", "quotes.quote", "agreements.agreement")
+CHUNK_SIZE = 1000
+# Sources carry their full text: fewer at a time keeps memory flat.
+CHUNK_SIZES = {"sources.source": 200}
+
+
+@functools.cache
+def get_model(label):
+    return django_apps.get_model(label)
+
+
+@functools.cache
+def stamps(model):
+    """The ``auto_now`` and ``auto_now_add`` fields of ``model``."""
+    return [
+        f
+        for f in model._meta.local_concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+
+
+def label_of(model):
+    return model._meta.label_lower
+
+
+def natural_key_paths(model):
+    return NATURAL_KEYS[label_of(model)]
+
+
+def is_user_field(model_field):
+    return model_field.is_relation and model_field.related_model is django_apps.get_model(settings.AUTH_USER_MODEL)
+
+
+# -- How a model is written --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """One field of a model as a fixture carries it."""
+
+    field: models.Field
+    kind: str  # "value", "user" (always null), "fk" (a natural key) or "m2m" (a list of them)
+    paths: tuple = ()  # for "fk": the lookups of the target's natural key, e.g. ("event__slug",)
+
+    @property
+    def name(self):
+        return self.field.name
+
+
+@functools.cache
+def field_plans(model):
+    """The fields of ``model`` in the order stock ``dumpdata`` writes them (computed once per model)."""
+    plans = []
+    for model_field in model._meta.local_fields:
+        if model_field.primary_key or not model_field.serialize:
+            continue
+        if is_user_field(model_field):
+            plans.append(FieldPlan(model_field, "user"))
+        elif model_field.is_relation:
+            target = natural_key_paths(model_field.related_model)
+            plans.append(FieldPlan(model_field, "fk", tuple(f"{model_field.name}__{p}" for p in target)))
+        else:
+            plans.append(FieldPlan(model_field, "value"))
+    for model_field in model._meta.local_many_to_many:
+        plans.append(FieldPlan(model_field, "m2m"))
+    return tuple(plans)
+
+
+def value_paths(model):
+    paths = ["pk"]
+    for plan in field_plans(model):
+        if plan.kind == "value":
+            paths.append(plan.field.attname)
+        elif plan.kind == "fk":
+            paths.extend(plan.paths)
+    return paths
+
+
+def final_field(model, path):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field("pk" if name == "pk" else name)
+
+
+def bytewise(model, path):
+    """Order strings by code point on every database, so both give the same file.
+
+    PostgreSQL sorts by the database's locale (``en_US`` ignores hyphens, ICU puts
+    capitals among small letters); the ``C`` collation compares bytes, as SQLite's
+    default does and as Python sorts strings.
+    """
+    if connection.vendor == "postgresql" and isinstance(final_field(model, path), models.CharField):
+        return Collate(F(path), "C")
+    return F(path)
+
+
+def natural_key_ordering(model):
+    return [bytewise(model, path) for path in natural_key_paths(model)]
+
+
+def encode(value):
+    """A field value as JSON writes it; the same value always gives the same text."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(UTC)
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def fk_value(plan, row):
+    key = [row[path] for path in plan.paths]
+    return None if all(part is None for part in key) else key
+
+
+def fields_of(model, row, m2m):
+    """The ``fields`` of a fixture object, from a ``values()`` row and its many-to-many keys."""
+    result = {}
+    for plan in field_plans(model):
+        if plan.kind == "value":
+            result[plan.name] = encode(row[plan.field.attname])
+        elif plan.kind == "user":
+            result[plan.name] = None
+        elif plan.kind == "fk":
+            result[plan.name] = fk_value(plan, row)
+        else:
+            result[plan.name] = sorted(m2m.get(plan.name, {}).get(row["pk"], []))
+    return result
+
+
+_encoder = json.JSONEncoder(ensure_ascii=False)
+
+
+def dump(value):
+    """``json.dumps(value, ensure_ascii=False)``, faster for the values a fixture holds.
+
+    An export encodes tens of values per object; json.dumps() with options builds an
+    encoder for each call.
+    """
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(dump, value)) + "]"
+    return _encoder.encode(value)
+
+
+def render(obj, indent):
+    """One fixture object as text.
+
+    ``indent`` 0 or None: on one line. Otherwise a field per line, a natural key on the
+    line of its field (``"event": ["summit-2023"]``) and a many-to-many list one key per
+    line, so that adding a topic changes one line of a diff.
+    """
+    if not indent:
+        return dump(obj)
+    pad = " " * indent
+    lines = []
+    for name, value in obj["fields"].items():
+        if isinstance(value, list) and value and isinstance(value[0], list):
+            keys = ",\n".join(f"{pad * 3}{dump(key)}" for key in value)
+            lines.append(f"{pad * 2}{dump(name)}: [\n{keys}\n{pad * 2}]")
+        else:
+            lines.append(f"{pad * 2}{dump(name)}: {dump(value)}")
+    fields = ",\n".join(lines)
+    return f'{{\n{pad}"model": {dump(obj["model"])},\n{pad}"fields": {{\n{fields}\n{pad}}}\n}}'
+
+
+def m2m_keys(model_field, owner_pks, targets=None):
+    """``{owner pk: [natural key, …]}`` for one many-to-many field of a chunk.
+
+    ``targets`` limits the links to objects that are exported too. It is checked in a
+    second query on the few targets the chunk links to: as a subquery of the first,
+    SQLite would scan the whole link table for every chunk.
+    """
+    through = model_field.remote_field.through
+    owner, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+    paths = [f"{target}__{p}" for p in natural_key_paths(model_field.related_model)]
+    links = list(through.objects.filter(**{f"{owner}__in": owner_pks}).values_list(owner, target, *paths))
+    if targets is not None:
+        allowed = set(targets.filter(pk__in={link[1] for link in links}).values_list("pk", flat=True))
+        links = [link for link in links if link[1] in allowed]
+    result = defaultdict(list)
+    for owner_pk, _target_pk, *key in links:
+        result[owner_pk].append(list(key))
+    return result
+
+
+def chunked(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# -- What an export holds ----------------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """The entries an export starts from; everything they refer to follows.
+
+    ``statuses``: the statuses an entry may have to be exported when another exported
+    entry refers to it (None: any). ``everything``: every row of every model, also what
+    nothing refers to (a full backup).
+    """
+
+    claims: models.QuerySet
+    quotes: models.QuerySet
+    agreements: models.QuerySet
+    sources: models.QuerySet | None = None
+    events: models.QuerySet | None = None
+    statuses: tuple | None = (Status.VERIFIED,)
+    everything: bool = False
+
+    @classmethod
+    def for_corpus(cls, *, all_statuses=False, event=None):
+        """What ``export_fixtures`` writes: verified entries (or all), of one event or all."""
+        Claim, Quote, Agreement, Event = (
+            get_model(label) for label in ("claims.claim", "quotes.quote", "agreements.agreement", "events.event")
+        )
+        statuses = None if all_statuses else (Status.VERIFIED,)
+        claims, quotes, agreements = Claim.objects.all(), Quote.objects.all(), Agreement.objects.all()
+        if statuses:
+            claims, quotes, agreements = (q.filter(status__in=statuses) for q in (claims, quotes, agreements))
+        events = None
+        if event is not None:
+            family = event_and_parts(event)
+            events = Event.objects.filter(pk__in=family)
+            claims, quotes, agreements = (
+                claims.filter(event__in=family),
+                quotes.filter(occasion__in=family),
+                agreements.filter(event__in=family),
+            )
+        return cls(claims, quotes, agreements, events=events, statuses=statuses, everything=all_statuses and not event)
+
+    @classmethod
+    def of(cls, queryset):
+        """The objects picked in an admin changelist (claims, quotes, agreements or sources), in any status."""
+        model = queryset.model
+        picked = model.objects.filter(pk__in=queryset.order_by().values("pk"))
+        empty = {label: get_model(label).objects.none() for label in ENTRY_LABELS}
+        roots = {**empty, label_of(model): picked} if label_of(model) in ENTRY_LABELS else empty
+        return cls(
+            claims=roots["claims.claim"],
+            quotes=roots["quotes.quote"],
+            agreements=roots["agreements.agreement"],
+            sources=picked if label_of(model) == "sources.source" else None,
+            statuses=None,
+        )
+
+
+def event_and_parts(event):
+    """The pks of ``event`` and of its parts, at any depth (a query per level)."""
+    Event = type(event)
+    family, level = {event.pk}, {event.pk}
+    while level:
+        level = set(Event.objects.filter(parent__in=level).exclude(pk__in=family).values_list("pk", flat=True))
+        family |= level
+    return family
+
+
+def with_ancestors(Event, pks):
+    """``pks`` and the pks of all their parent events (a query per level)."""
+    found, level = set(pks), set(pks)
+    while level:
+        level = set(Event.objects.filter(pk__in=level, parent__isnull=False).values_list("parent", flat=True)) - found
+        found |= level
+    return found
+
+
+def any_of(*subqueries):
+    condition = Q(pk__in=[])
+    for subquery in subqueries:
+        condition |= Q(pk__in=subquery)
+    return condition
+
+
+def resolve(selection):
+    """``{label: queryset}``: exactly the objects the export writes, and what it leaves out.
+
+    Returns ``(querysets, left_out)``: ``left_out`` is a queryset of quotes that were
+    selected but whose speaker, a joint statement, may not be exported (a verified quote
+    of an unverified statement): writing it would leak the statement or break its key.
+    """
+    M = {label: get_model(label) for label in MODEL_LABELS}
+    if selection.everything:
+        return {label: M[label].objects.all() for label in MODEL_LABELS}, M["quotes.quote"].objects.none()
+
+    allowed = M["agreements.agreement"].objects.all()
+    if selection.statuses is not None:
+        allowed = allowed.filter(status__in=selection.statuses)
+    speaks = Q(speaker_statement__isnull=True) | Q(speaker_statement__in=allowed)
+    quotes = selection.quotes.filter(speaks)
+    left_out = selection.quotes.exclude(speaks)
+    claims = selection.claims
+    agreements = M["agreements.agreement"].objects.filter(
+        any_of(selection.agreements.values("pk"), quotes.values("speaker_statement"))
+    )
+    result = {
+        "claims.claim": claims,
+        "quotes.quote": quotes,
+        "agreements.agreement": agreements,
+        "claims.claimcitation": M["claims.claimcitation"].objects.filter(claim__in=claims),
+        "quotes.quotecitation": M["quotes.quotecitation"].objects.filter(quote__in=quotes),
+        "agreements.agreementcitation": M["agreements.agreementcitation"].objects.filter(agreement__in=agreements),
+        "claims.claimrelation": M["claims.claimrelation"].objects.filter(from_claim__in=claims, to_claim__in=claims),
+    }
+    cited = [result[label].values("source") for label in result if label.endswith("citation")]
+    if selection.sources is not None:
+        cited.append(selection.sources.values("pk"))
+    sources = M["sources.source"].objects.filter(any_of(*cited))
+    result["sources.source"] = sources
+
+    Source, Claim, Quote, Agreement = (
+        M[label] for label in ("sources.source", "claims.claim", "quotes.quote", "agreements.agreement")
+    )
+    result["actors.organization"] = M["actors.organization"].objects.filter(
+        any_of(
+            sources.values("outlet"),
+            Source.relays.through.objects.filter(source__in=sources).values("organization"),
+            quotes.values("speaker_organization"),
+            Agreement.parties.through.objects.filter(agreement__in=agreements).values("organization"),
+        )
+    )
+    result["actors.person"] = M["actors.person"].objects.filter(
+        any_of(
+            claims.values("attributed_to"),
+            quotes.values("speaker"),
+            Agreement.signatories.through.objects.filter(agreement__in=agreements).values("person"),
+        )
+    )
+    result["editorial.topic"] = M["editorial.topic"].objects.filter(
+        any_of(
+            Claim.topics.through.objects.filter(claim__in=claims).values("topic"),
+            Quote.topics.through.objects.filter(quote__in=quotes).values("topic"),
+            Agreement.topics.through.objects.filter(agreement__in=agreements).values("topic"),
+        )
+    )
+    # Events are few (a summit and its parts): their pks may be held.
+    Event = M["events.event"]
+    pks = set()
+    for queryset, name in ((claims, "event"), (quotes, "occasion"), (agreements, "event")):
+        pks |= set(queryset.filter(**{f"{name}__isnull": False}).values_list(name, flat=True).distinct())
+    if selection.events is not None:
+        pks |= set(selection.events.values_list("pk", flat=True))
+    result["events.event"] = Event.objects.filter(pk__in=with_ancestors(Event, pks))
+    return {label: result[label] for label in MODEL_LABELS}, left_out
+
+
+# -- Writing an export -------------------------------------------------------------------
+
+
+def object_rows(label, queryset):
+    """``(pk, fixture object)`` for each object of ``queryset``, sorted by natural key, in chunks."""
+    model = get_model(label)
+    entry_targets = {}
+    for plan in field_plans(model):
+        if plan.kind == "m2m" and label_of(plan.field.related_model) in ENTRY_LABELS:
+            entry_targets[plan.name] = label_of(plan.field.related_model)
+    rows = queryset.order_by(*natural_key_ordering(model)).values(*value_paths(model))
+    size = CHUNK_SIZES.get(label, CHUNK_SIZE)
+    return rows, entry_targets, size
+
+
+class Exporter:
+    """Writes a selection as a fixture, object by object.
+
+    ``progress(label, done, total)`` is called after each chunk, when given.
+    """
+
+    def __init__(self, selection, *, indent=2, progress=None):
+        self.selection = selection
+        self.indent = indent or None
+        self.progress = progress
+        self.counts = {}
+        self.left_out = []
+
+    def dumps(self, obj):
+        return render(obj, self.indent)
+
+    def chunks(self):
+        """The fixture as pieces of text, in order (for a streaming response or a file)."""
+        querysets, left_out = resolve(self.selection)
+        self.left_out = [
+            f"quote “{slug}”: its speaker, the joint statement “{statement}”, is not verified"
+            for slug, statement in left_out.order_by(bytewise(left_out.model, "slug")).values_list(
+                "slug", "speaker_statement__slug"
+            )
+        ]
+        first = True
+        yield "["
+        for label, queryset in querysets.items():
+            for obj in self.objects(label, queryset, querysets):
+                yield ("\n" if first else ",\n") + self.dumps(obj)
+                first = False
+        yield "\n]\n"
+
+    def objects(self, label, queryset, querysets):
+        model = get_model(label)
+        total = queryset.count() if self.progress else None
+        done = 0
+        if label == "events.event":
+            # Parents before their parts, so that a plain loaddata never defers a key.
+            rows = preorder(list(queryset.order_by(*natural_key_ordering(model)).values(*value_paths(model))))
+            for row in rows:
+                yield {"model": label, "fields": fields_of(model, row, {})}
+            done = len(rows)
+        else:
+            rows, entry_targets, size = object_rows(label, queryset)
+            m2m_fields = model._meta.local_many_to_many
+            for chunk in chunked(rows.iterator(chunk_size=size), size):
+                pks = [row["pk"] for row in chunk]
+                m2m = {}
+                for m2m_field in m2m_fields:
+                    target = entry_targets.get(m2m_field.name)
+                    m2m[m2m_field.name] = m2m_keys(m2m_field, pks, querysets[target] if target else None)
+                for row in chunk:
+                    yield {"model": label, "fields": fields_of(model, row, m2m)}
+                done += len(chunk)
+                if self.progress:
+                    self.progress(label, done, total)
+        self.counts[label] = done
+
+    def write(self, stream):
+        """Write the whole fixture to a text stream; in one snapshot on PostgreSQL."""
+        with snapshot():
+            for piece in self.chunks():
+                stream.write(piece)
+        return self.counts
+
+
+def preorder(rows):
+    """Events in tree order: each root by slug, then its parts by slug, depth first."""
+    children = defaultdict(list)
+    slugs = {row["slug"] for row in rows}
+    for row in rows:
+        parent = row["parent__slug"]
+        children[parent if parent in slugs else None].append(row)
+    ordered = []
+    stack = list(reversed(sorted(children[None], key=lambda r: r["slug"])))
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        stack.extend(reversed(sorted(children[row["slug"]], key=lambda r: r["slug"])))
+    return ordered
+
+
+class snapshot:
+    """On PostgreSQL, read the whole export in one repeatable-read transaction.
+
+    A long export then sees one state of the database even while people edit: no
+    citation of a claim that was deleted halfway through. SQLite reads each query on
+    its own (a transaction there would lock out writers for the whole export).
+    """
+
+    def __enter__(self):
+        self.atomic = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return self
+
+    def __exit__(self, *exc):
+        if self.atomic is not None:
+            return self.atomic.__exit__(*exc)
+        return False
+
+
+def export_to_file(selection, path, **options):
+    """Write the export next to ``path`` and move it in place: never a half-written file.
+
+    A path that is not a regular file (/dev/null, a pipe) is written to directly:
+    moving a file over it would replace the device or pipe itself.
+    """
+    path = os.path.realpath(path)  # through a symbolic link to the file it names
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        exporter = Exporter(selection, **options)
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            exporter.write(stream)
+        return exporter
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".export-", suffix=".json")
+    exporter = Exporter(selection, **options)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            exporter.write(stream)
+        # mkstemp makes the file private; give it the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return exporter

@@ -1,0 +1,76 @@
+"""check_corpus finds what loaddata lets through."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.claims.models import Claim, ClaimCitation
+from apps.quotes.models import Quote
+from apps.sources.models import Source
+from tests.builders import make_claim, make_editor, make_quote, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def check():
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("check_corpus", stdout=out, stderr=err)
+    except CommandError as error:
+        return False, out.getvalue(), str(error)
+    return True, out.getvalue(), ""
+
+
+@pytest.fixture
+def sound_corpus():
+    source = make_source()
+    editor = make_editor()
+    claim = make_claim(citations=[(source, "three-day visit")], status="verified", verified_by=editor, slug="sound")
+    quote = make_quote(citations=[(source, "We’re always for peace and dialogue")], status="verified", slug="peace")
+    return source, claim, quote
+
+
+def test_a_sound_corpus_passes(sound_corpus):
+    ok, out, _ = check()
+    assert ok and "0 problem(s)" in out
+
+
+# Each case breaks the data the way a hand-edited fixture can: behind the models' backs.
+def test_it_reports_an_excerpt_that_is_not_in_its_source(sound_corpus):
+    ClaimCitation.objects.filter(claim__slug="sound").update(excerpt="a sentence nobody wrote")
+    ok, out, summary = check()
+    assert not ok and "claim sound: The excerpt “a sentence nobody wrote” is not in the source" in out
+    assert "1 problem(s)" in summary
+
+
+def test_it_reports_offsets_that_point_elsewhere(sound_corpus):
+    ClaimCitation.objects.filter(claim__slug="sound").update(start=0, end=5)
+    ok, out, _ = check()
+    assert not ok and "is recorded at 0–5" in out
+
+
+def test_it_reports_a_verified_entry_without_support(sound_corpus):
+    ClaimCitation.objects.filter(claim__slug="sound").update(stance="mentions")
+    ok, out, _ = check()
+    assert not ok and "claim sound: It is verified without a supporting citation." in out
+
+
+def test_it_reports_a_quote_missing_from_its_excerpts(sound_corpus):
+    Quote.objects.filter(slug="peace").update(text="We want war")
+    ok, out, _ = check()
+    assert not ok and "quote peace: The quote “We want war” is not in any of its supporting excerpts." in out
+
+
+def test_it_reports_an_entry_verified_by_its_author(sound_corpus):
+    _, claim, _ = sound_corpus
+    Claim.objects.filter(pk=claim.pk).update(created_by=claim.verified_by)
+    ok, out, _ = check()
+    assert not ok and "claim sound: It was verified by the person who created it (four-eyes rule)." in out
+
+
+def test_it_reports_a_source_whose_text_changed_behind_its_hash(sound_corpus):
+    source, _, _ = sound_corpus
+    Source.objects.filter(pk=source.pk).update(body=source.body + " Appended.")
+    ok, out, _ = check()
+    assert not ok and f"source {source.slug}: Its content hash does not match its text." in out

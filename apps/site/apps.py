@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    """The public pages that span entry types, the page cache and the stored corroboration."""
+
+    name = "apps.site"
+    label = "site"
+    verbose_name = "Public site"
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from summitcms.lib.statistics import refresh_statistics
+
+        from . import stored_corroboration
+        from .cache import connect_signals
+
+        connect_signals(apps)
+        stored_corroboration.connect_signals(apps)
+        post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="site-refresh-statistics")

@@ -1,0 +1,132 @@
+"""Caching public pages without ever serving a stale one.
+
+Pages are cached under the content version (``ContentVersion``), which every change to
+a model a reader can see bumps in the same transaction. Each request reads the version
+(one indexed single-row query) before looking in the cache, so a cached page is used
+only while nothing has changed since it was rendered, whichever process made the change
+and whichever worker serves the request. The version also makes the ``ETag``, so
+browsers and proxies revalidate with a cheap 304.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.text import compress_string
+
+from apps.editorial.models import ContentVersion
+
+# Everything a public page, feed, sitemap or export can show.
+PUBLIC_MODELS = [
+    "editorial.Topic",
+    "actors.Person",
+    "actors.Organization",
+    "events.Event",
+    "sources.Source",
+    "claims.Claim",
+    "claims.ClaimCitation",
+    "claims.ClaimRelation",
+    "quotes.Quote",
+    "quotes.QuoteCitation",
+    "agreements.Agreement",
+    "agreements.AgreementCitation",
+]
+
+
+def content_changed(sender, **kwargs):
+    ContentVersion.objects.bump()
+
+
+def connect_signals(apps):
+    """Called from EditorialConfig.ready(): bump the version on every write of a public model."""
+    for label in PUBLIC_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"content-version-save-{label}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-version-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                content_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"content-version-m2m-{label}-{field.name}",
+            )
+
+
+def is_cacheable(request):
+    # Signed-in people may see the admin's messages or links; readers have no session.
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith("/admin/")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve public pages from the cache while the content version is unchanged.
+
+    Each page is cached twice, as it is and compressed with gzip for the clients that
+    accept it (every browser): compressed once when rendered, not on every request. A
+    public page holds no secret (no session, no CSRF token), so compression reveals none.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable(request):
+            return self.get_response(request)
+        number, changed_at = ContentVersion.objects.current()
+        # The time of the last change makes the version unique even if the counter starts
+        # again (a restored or re-created database beside a long-lived shared cache).
+        version = f"{number}.{changed_at.timestamp() if changed_at else 0}"
+        # Views may key their own cached pieces by it (the filter choices of public lists).
+        request.content_version = version
+        path = request.get_full_path()
+        page = hashlib.sha256(f"{version}:{path}".encode()).hexdigest()
+        encoding = "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
+        etags = {"identity": f'"{page[:32]}"', "gzip": f'"{page[:32]}-gzip"'}
+        last_modified = changed_at.timestamp() if changed_at else None
+        not_modified = get_conditional_response(request, etag=etags[encoding], last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        cache = caches[settings.PUBLIC_PAGE_CACHE]
+        key = f"page:{page}:{request.method}:"
+        response = cache.get(key + encoding)
+        if response is None:
+            response = self.get_response(request)
+            if response.status_code != 200 or response.has_header("Set-Cookie") or response.streaming:
+                return response
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified)
+            # Clients revalidate every time: the content version decides.
+            patch_cache_control(response, no_cache=True, public=True)
+            patch_vary_headers(response, ("Accept-Encoding",))
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            # One piece: the feed writes its XML in over a thousand small ones, and the
+            # server would send each in a system call of its own, on every hit.
+            response.content = response.content
+            response["ETag"] = etags["identity"]
+            variants = {"identity": response, "gzip": compressed(response, etag=etags["gzip"])}
+            cache.set_many({key + name: r for name, r in variants.items()}, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            response = variants[encoding]
+        return response
+
+
+def compressed(response, etag):
+    """A copy of the response with this ETag, compressed with gzip when that makes it smaller."""
+    body = original = response.content
+    if not response.has_header("Content-Encoding") and len(body) >= 200:
+        body = min(body, compress_string(body), key=len)
+    copy = HttpResponse(body, status=response.status_code)
+    for header, value in response.items():
+        copy[header] = value
+    if body is not original:
+        copy["Content-Encoding"] = "gzip"
+        copy["Content-Length"] = str(len(body))
+    copy["ETag"] = etag
+    return copy

@@ -1,0 +1,82 @@
+from datetime import UTC, datetime
+
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.views.generic import TemplateView
+
+from apps.agreements.models import Agreement
+from apps.claims.models import Claim, ClaimCitation, ClaimRelation, RelationKind
+from apps.editorial.models import Status
+from apps.events.models import Event
+from apps.quotes.models import Quote
+
+QUOTE_SPEAKERS = ("speaker", "speaker_organization", "speaker_statement")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site, the admin included."""
+    # Resolved per request: the hashed name exists only after collectstatic.
+    return redirect(static("site/favicon.svg"), permanent=True)
+
+
+class HomeView(TemplateView):
+    """The overview: the event, how much is verified, the latest entries, where sources differ."""
+
+    template_name = "site/home.html"
+    latest = 8
+    differences = 6
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = list(
+            Event.objects.public()
+            .filter(parent__isnull=True)
+            .order_by(F("starts_on").desc(nulls_last=True), "name")[:3]
+        )
+        context["counts"] = {
+            "claims": Claim.objects.verified().count(),
+            "quotes": Quote.objects.verified().count(),
+            "agreements": Agreement.objects.verified().count(),
+        }
+        context["latest"] = latest_verified(self.latest)
+        context["differences"] = where_sources_differ(self.differences)
+        return context
+
+
+def latest_verified(limit):
+    """The ``limit`` most recently verified claims, quotes and agreements, newest first."""
+    newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
+    entries = [
+        *Claim.objects.verified().select_related("event", "attributed_to").order_by(*newest)[:limit],
+        *Quote.objects.verified().select_related(*QUOTE_SPEAKERS).order_by(*newest)[:limit],
+        *Agreement.objects.verified().order_by(*newest)[:limit],
+    ]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]
+
+
+def where_sources_differ(limit):
+    """Claims disputed by their own evidence or by another verified claim, each with the
+    evidence on both sides: ``[(left claim, right claim or None)]``."""
+    pairs = list(
+        ClaimRelation.objects.filter(
+            kind=RelationKind.CONTRADICTS, from_claim__status=Status.VERIFIED, to_claim__status=Status.VERIFIED
+        )
+        .select_related("from_claim", "to_claim")
+        .order_by("-pk")[:limit]
+    )
+    in_pairs = {c.pk for r in pairs for c in (r.from_claim, r.to_claim)}
+    contradicted = ClaimCitation.objects.filter(claim=OuterRef("pk"), stance="contradicts")
+    alone = list(
+        Claim.objects.verified()
+        .filter(Exists(contradicted))
+        .exclude(pk__in=in_pairs)
+        .order_by("-verified_at", "-id")[: max(limit - len(pairs), 0)]
+    )
+    claims = [c for r in pairs for c in (r.from_claim, r.to_claim)] + alone
+    prefetch_related_objects(
+        claims,
+        Prefetch("citations", ClaimCitation.objects.select_related("source", "source__outlet").order_by("start")),
+    )
+    return [(r.from_claim, r.to_claim) for r in pairs] + [(claim, None) for claim in alone]
