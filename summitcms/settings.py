@@ -75,9 +75,10 @@ INSTALLED_APPS = [
     "apps.actors",
     "apps.events",
     "apps.sources",
-    "apps.agreements",
-    "apps.quotes",
+    # The kinds of entry, in the order readers meet them (the registry keeps it).
     "apps.claims",
+    "apps.quotes",
+    "apps.agreements",
     # Full-text search and its PostgreSQL-only index.
     "apps.search",
     # What spans the entry types: the public pages, the desk, fixtures, the benchmark corpus.

@@ -1,4 +1,3 @@
-import reversion
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
@@ -41,7 +40,6 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-@reversion.register()
 class Person(Stamped):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -80,7 +78,6 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@reversion.register()
 class Organization(Stamped):
     """A state, ministry, company, outlet or international body: one model serves an
     outlet (TASS publishes news) and a party (TASS signs with Xinhua)."""

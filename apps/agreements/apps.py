@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class AgreementsConfig(AppConfig):
     name = "apps.agreements"
     label = "agreements"
+
+    def ready(self):
+        from apps.editorial import registry
+        from apps.search.index import Searched
+
+        from .models import Agreement
+
+        registry.register(
+            registry.EntryType(
+                Agreement,
+                headline_field="title",
+                search=Searched(
+                    A=["title"],
+                    B=["summary", "citations__excerpt"],
+                    C=[
+                        "place",
+                        "parties__name",
+                        "parties__aliases",
+                        "signatories__name",
+                        "signatories__aliases",
+                        "event__name",
+                    ],
+                ),
+            )
+        )

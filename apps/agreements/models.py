@@ -1,4 +1,3 @@
-import reversion
 from django.db import models
 from django.urls import reverse
 
@@ -16,7 +15,6 @@ class AgreementKind(models.TextChoices):
     CONTRACT = "contract", "Contract"
 
 
-@reversion.register(follow=["citations"])
 class Agreement(Entry):
     """A signed document, or a group of documents the coverage counts together."""
 
@@ -62,7 +60,6 @@ class Agreement(Entry):
         return reverse("agreements:detail", args=[self.slug])
 
 
-@reversion.register()
 class AgreementCitation(Citation):
     entry_field = "agreement"
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="citations")

@@ -1,4 +1,3 @@
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -67,7 +66,6 @@ class ClaimManager(EntryManager.from_queryset(ClaimQuerySet)):
     pass
 
 
-@reversion.register(follow=["citations", "relations_from"])
 class Claim(Entry):
     """A factual assertion the coverage makes, in the analyst's words, resting on excerpts."""
 
@@ -155,7 +153,6 @@ class Claim(Entry):
         return f"{shown} ({self.quantity_period})" if self.quantity_period else shown
 
 
-@reversion.register()
 class ClaimCitation(Citation):
     entry_field = "claim"
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
@@ -183,7 +180,6 @@ class ClaimRelationManager(models.Manager):
         return self.get(from_claim__slug=from_slug, to_claim__slug=to_slug, kind=kind)
 
 
-@reversion.register()
 class ClaimRelation(TracksLoaded, models.Model):
     """“from_claim contradicts / refines / duplicates to_claim”."""
 

@@ -1,6 +1,5 @@
 from datetime import UTC
 
-import reversion
 from django.conf import settings
 from django.db import connections, models
 from django.urls import reverse
@@ -24,7 +23,6 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-@reversion.register()
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)

@@ -1,4 +1,3 @@
-import reversion
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -32,7 +31,6 @@ class EventQuerySet(models.QuerySet):
         return self.alias(family=root()).filter(family__in=families)
 
 
-@reversion.register()
 class Event(Stamped):
     """A summit, or a part of one (talks, a state dinner, a press briefing)."""
 

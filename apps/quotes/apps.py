@@ -4,3 +4,30 @@ from django.apps import AppConfig
 class QuotesConfig(AppConfig):
     name = "apps.quotes"
     label = "quotes"
+
+    def ready(self):
+        from apps.editorial import registry
+        from apps.search.index import Searched
+
+        from .models import Quote
+
+        registry.register(
+            registry.EntryType(
+                Quote,
+                shown_with=("speaker", "speaker_organization", "speaker_statement"),
+                headline_field="text",
+                search=Searched(
+                    A=["text"],
+                    B=["context", "citations__excerpt"],
+                    C=[
+                        "speaker__name",
+                        "speaker__aliases",
+                        "speaker_organization__name",
+                        "speaker_organization__aliases",
+                        # A joint statement is named only once it is verified itself.
+                        ("speaker_statement__title", {"speaker_statement__status": "verified"}),
+                        "occasion__name",
+                    ],
+                ),
+            )
+        )

@@ -1,4 +1,3 @@
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -12,7 +11,6 @@ from apps.sources import text
 from apps.sources.models import Citation, CitationStance
 
 
-@reversion.register(follow=["citations"])
 class Quote(Entry):
     """Words someone said or wrote, verbatim.
 
@@ -108,7 +106,6 @@ class Quote(Entry):
         return self.text_missing_from(c.excerpt for c in self.citations.all() if c.stance == CitationStance.SUPPORTS)
 
 
-@reversion.register()
 class QuoteCitation(Citation):
     entry_field = "quote"
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="citations")

@@ -1,4 +1,3 @@
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -29,7 +28,6 @@ class SourceKind(models.TextChoices):
     WIRE = "wire", "Wire"
 
 
-@reversion.register()
 class Source(TracksLoaded, Stamped):
     """A piece of coverage, kept whole so that every excerpt can be found in it."""
 
