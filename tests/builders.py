@@ -2,14 +2,13 @@
 
 import itertools
 
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation
-from apps.editorial.groups import ANALYSTS, EDITORS, sync_groups
+from apps.editorial.groups import ANALYSTS, EDITORS
 from apps.events.models import Event
 from apps.quotes.models import Quote, QuoteCitation
 from apps.sources.models import Source
@@ -29,9 +28,6 @@ def make_user(username=None, group=None, **fields):
     if group:
         user.is_staff = True
         user.save()
-        if not Group.objects.filter(name=group).exists():
-            # Transactional tests flush the tables the data migration filled.
-            sync_groups(django_apps)
         user.groups.add(Group.objects.get(name=group))
     return user
 

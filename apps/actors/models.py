@@ -2,16 +2,12 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+from apps.editorial import registry
 from apps.editorial.models import SlugNaturalKeyManager, Stamped
 
 
 def alias_list(aliases):
     return [line.strip() for line in aliases.splitlines() if line.strip()]
-
-
-def verified(label, **lookups):
-    """``Exists`` a verified entry of model ``label`` matching ``lookups`` (OuterRef allowed)."""
-    return models.Exists(apps.get_model(label).objects.verified().filter(**lookups))
 
 
 class PersonQuerySet(models.QuerySet):
@@ -20,11 +16,7 @@ class PersonQuerySet(models.QuerySet):
 
         Anyone else is known only to the desk, perhaps from work that is never published.
         """
-        return self.filter(
-            verified("quotes.Quote", speaker=models.OuterRef("pk"))
-            | verified("agreements.Agreement", signatories=models.OuterRef("pk"))
-            | verified("claims.Claim", attributed_to=models.OuterRef("pk"))
-        )
+        return self.filter(registry.named_by_a_verified_entry(self.model))
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -35,8 +27,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(
             models.Exists(source.objects.filter(outlet=models.OuterRef("pk")))
             | models.Exists(source.objects.filter(relays=models.OuterRef("pk")))
-            | verified("agreements.Agreement", parties=models.OuterRef("pk"))
-            | verified("quotes.Quote", speaker_organization=models.OuterRef("pk"))
+            | registry.named_by_a_verified_entry(self.model)
         )
 
 

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
 from apps.editorial.changelists import AutocompleteFilter
-from apps.interchange.admin_actions import export_selected_as_fixture
 
 from .models import Agreement, AgreementCitation
 
@@ -13,7 +12,6 @@ class AgreementCitationInline(CitationInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
-    actions = [*EntryAdmin.actions, export_selected_as_fixture]
     list_display = [
         "title",
         "kind",

@@ -8,12 +8,11 @@ from apps.editorial.public import (
     DateInput,
     OrderFilter,
     PublicFilterSet,
-    SearchFilter,
     choice_filter,
     used_by,
-    used_directly_or_by_a_part,
 )
 from apps.events.models import Event
+from apps.search.filters import SearchFilter
 
 from .models import Agreement, AgreementKind
 
@@ -52,7 +51,7 @@ class AgreementFilter(PublicFilterSet):
             ("topic", Topic.objects.filter(used_by(agreements, topics="pk")), "slug", "name"),
             (
                 "event",
-                Event.objects.filter(used_directly_or_by_a_part(agreements, "event")),
+                Event.objects.named_by(agreements, "event"),
                 "slug",
                 "name",
             ),

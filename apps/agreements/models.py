@@ -59,6 +59,16 @@ class Agreement(Entry):
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.slug])
 
+    @property
+    def heading(self):
+        return self.title
+
+    def feed_title(self):
+        return f"Agreement: {self.title}"
+
+    def feed_summary(self):
+        return self.summary or self.get_kind_display()
+
 
 class AgreementCitation(Citation):
     entry_field = "agreement"

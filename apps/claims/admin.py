@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from apps.editorial.admin import CitationInline, EntryAdmin
 from apps.editorial.changelists import AutocompleteFilter
-from apps.interchange.admin_actions import export_selected_as_fixture
 
 from .models import Claim, ClaimCitation, ClaimRelation
 
@@ -23,7 +22,6 @@ class ClaimRelationInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(EntryAdmin):
-    actions = [*EntryAdmin.actions, export_selected_as_fixture]
     list_display = [
         "__str__",
         "event",

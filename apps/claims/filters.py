@@ -8,12 +8,11 @@ from apps.editorial.public import (
     DateInput,
     OrderFilter,
     PublicFilterSet,
-    SearchFilter,
     choice_filter,
     used_by,
-    used_directly_or_by_a_part,
 )
 from apps.events.models import Event
+from apps.search.filters import SearchFilter
 from apps.sources.models import Source
 
 from .models import Claim, ClaimCitation
@@ -49,7 +48,7 @@ class ClaimFilter(PublicFilterSet):
             ("topic", Topic.objects.filter(used_by(claims, topics="pk")), "slug", "name"),
             (
                 "event",
-                Event.objects.filter(used_directly_or_by_a_part(claims, "event")),
+                Event.objects.named_by(claims, "event"),
                 "slug",
                 "name",
             ),

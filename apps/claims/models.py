@@ -49,6 +49,9 @@ class ClaimQuerySet(EntryQuerySet):
             contradicts.filter(from_claim=models.OuterRef("pk"), to_claim__status=Status.VERIFIED)
         ) | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk"), from_claim__status=Status.VERIFIED))
 
+    def for_review(self):
+        return self.with_contradiction()
+
     def public(self):
         """Verified claims, with ``contradicted`` annotated as readers may see it (see above)."""
         return self.verified().annotate(contradicted=self.public_contradiction())
@@ -130,6 +133,16 @@ class Claim(Entry):
     def get_absolute_url(self):
         return reverse("claims:detail", args=[self.slug])
 
+    @property
+    def heading(self):
+        return self.statement
+
+    def feed_title(self):
+        return f"Claim: {self.statement}"
+
+    def feed_summary(self):
+        return self.quantity_display or self.statement
+
     def clean(self):
         if self.quantity is None and (self.quantity_unit or self.quantity_qualifier):
             raise ValidationError({"quantity": "A unit or qualifier needs a quantity."})
@@ -142,6 +155,15 @@ class Claim(Entry):
         return any(r.kind == RelationKind.CONTRADICTS for r in self.relations_from.all()) or any(
             r.kind == RelationKind.CONTRADICTS for r in self.relations_to.all()
         )
+
+    @classmethod
+    def contradiction_pairs(cls, pks):
+        # Plain lookups by indexed ids: a join on the partner's status makes SQLite scan the claims.
+        contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS).order_by()
+        return [
+            *contradicts.filter(from_claim_id__in=pks).values_list("from_claim_id", "to_claim_id"),
+            *contradicts.filter(to_claim_id__in=pks).values_list("to_claim_id", "from_claim_id"),
+        ]
 
     @property
     def quantity_display(self):
@@ -210,6 +232,10 @@ class ClaimRelation(TracksLoaded, models.Model):
         return (self.from_claim.slug, self.to_claim.slug, self.kind)
 
     natural_key.dependencies = ["claims.claim"]
+
+    @classmethod
+    def natural_key_lookups(cls):
+        return ("from_claim__slug", "to_claim__slug", "kind")
 
     def clean(self):
         if self.from_claim_id and self.from_claim_id == self.to_claim_id:

@@ -3,11 +3,11 @@ from django.db.models import Prefetch
 from apps.agreements.models import Agreement
 from apps.editorial.models import Status
 from apps.editorial.public import PublicDetailView, PublicListView, absolute, evidence_by_stance
-from apps.editorial.structured_data import claim_review
 from apps.quotes.models import Quote
 
 from .filters import ClaimFilter
 from .models import Claim, ClaimRelation, RelationKind
+from .structured_data import claim_review
 
 VERIFIED = Status.VERIFIED
 PASSIVE = {

@@ -3,24 +3,18 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from apps.editorial import workflow
+from apps.editorial import registry, workflow
 from apps.editorial.models import Status
 
 
 def review_queue_view(request):
-    """What awaits review across claims, quotes and agreements, oldest first."""
-    from apps.agreements.models import Agreement
-    from apps.claims.models import Claim
-    from apps.quotes.models import Quote
-
-    models_ = [m for m in (Claim, Quote, Agreement) if workflow.can_verify(request.user, m)]
+    """What awaits review across every kind of entry, oldest first."""
+    models_ = [m for m in registry.entry_models() if workflow.can_verify(request.user, m)]
     if not models_:
         raise PermissionDenied
     rows = []
     for model in models_:
-        queryset = model.objects.filter(status=Status.IN_REVIEW).select_related("created_by")
-        if model is Claim:
-            queryset = queryset.with_contradiction()
+        queryset = model.objects.filter(status=Status.IN_REVIEW).select_related("created_by").for_review()
         for entry in queryset.prefetch_related("citations__source__relays"):
             rows.append(
                 {

@@ -8,7 +8,11 @@ class EditorialConfig(AppConfig):
     label = "editorial"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import registry
+        from .groups import sync_groups
         from .models import Topic
 
         registry.register_record(Topic)
+        post_migrate.connect(sync_groups, sender=self, dispatch_uid="editorial-sync-groups")

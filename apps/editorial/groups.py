@@ -1,58 +1,57 @@
 """The Analysts and Editors groups and what each may do.
 
-Data migrations call ``sync_groups`` with the historical app registry; call it again
-from a new migration whenever a model or permission is added.
+Analysts view, add and change every registered record and entry, and add, change and
+delete the citations and parts of entries; editors do all that, delete, and verify (send
+back, retract) each kind of entry. Kept in step with the registry after every migrate.
 """
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from . import registry
 
 ANALYSTS = "Analysts"
 EDITORS = "Editors"
 
-# (app label, model): the actions analysts have on it. Editors have these and delete.
-ANALYST_ACTIONS = {
-    ("editorial", "topic"): ["view", "add", "change"],
-    ("actors", "person"): ["view", "add", "change"],
-    ("actors", "organization"): ["view", "add", "change"],
-    ("events", "event"): ["view", "add", "change"],
-    ("sources", "source"): ["view", "add", "change"],
-    ("claims", "claim"): ["view", "add", "change"],
-    ("claims", "claimcitation"): ["view", "add", "change", "delete"],
-    ("claims", "claimrelation"): ["view", "add", "change", "delete"],
-    ("quotes", "quote"): ["view", "add", "change"],
-    ("quotes", "quotecitation"): ["view", "add", "change", "delete"],
-    ("agreements", "agreement"): ["view", "add", "change"],
-    ("agreements", "agreementcitation"): ["view", "add", "change", "delete"],
-}
-# Only editors verify, send back and retract.
-EDITOR_ONLY = [
-    ("claims", "claim", "verify_claim"),
-    ("quotes", "quote", "verify_quote"),
-    ("agreements", "agreement", "verify_agreement"),
-]
-
 
 def codenames():
-    analysts = {(app, f"{action}_{model}") for (app, model), actions in ANALYST_ACTIONS.items() for action in actions}
-    editors = analysts | {(app, f"delete_{model}") for app, model in ANALYST_ACTIONS}
-    editors |= {(app, codename) for app, _model, codename in EDITOR_ONLY}
+    """``{group name: {(app label, codename)}}`` from the registered models."""
+    analysts, editors = set(), set()
+
+    def grant(model, actions, *extra):
+        opts = model._meta
+        analysts.update((opts.app_label, f"{action}_{opts.model_name}") for action in actions)
+        editors.update((opts.app_label, f"{action}_{opts.model_name}") for action in actions)
+        editors.update((opts.app_label, codename) for codename in extra)
+
+    for model in registry.records():
+        grant(model, ["view", "add", "change"], f"delete_{model._meta.model_name}")
+    for kind in registry.entry_types():
+        opts = kind.model._meta
+        grant(kind.model, ["view", "add", "change"], f"delete_{opts.model_name}", f"verify_{opts.model_name}")
+        for part in kind.models()[1:]:
+            grant(part, ["view", "add", "change", "delete"])
     return {ANALYSTS: analysts, EDITORS: editors}
 
 
-def sync_groups(apps):
-    """Create the groups and give them exactly their permissions."""
-    from django.contrib.auth.management import create_permissions
+def sync_groups(**kwargs):
+    """Create the groups and give them exactly their permissions (a ``post_migrate`` handler)."""
+    from django.apps import apps
 
-    # Permissions are created after migrations by a signal; a fresh database needs
-    # them now.
+    # Django creates permissions app by app after migrate; the groups need all of them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+        create_permissions(app_config, verbosity=0)
     for name, wanted in codenames().items():
         group, _ = Group.objects.get_or_create(name=name)
+        by_app = {}
+        for app_label, codename in wanted:
+            by_app.setdefault(app_label, set()).add(codename)
         permissions = [
-            Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in sorted(wanted)
+            permission
+            for app_label, codes in sorted(by_app.items())
+            for permission in Permission.objects.filter(content_type__app_label=app_label, codename__in=codes)
         ]
+        missing = len(wanted) - len(permissions)
+        if missing:
+            raise RuntimeError(f"{missing} permission(s) of the {name} group do not exist; run migrate again.")
         group.permissions.set(permissions)

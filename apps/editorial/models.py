@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import connections, models
 from django.urls import reverse
 
+from .corroboration import Corroboration
+from .corroboration import corroboration as corroboration_of
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -45,7 +48,7 @@ class Topic(models.Model):
 
 class TracksLoaded:
     """Keeps what ``tracked_fields`` (attribute names) held when the row was loaded, so that
-    a ``post_save`` handler can tell what a save changed (see ``editorial.corroboration``)."""
+    a ``post_save`` handler can tell what a save changed (the stored corroboration does)."""
 
     tracked_fields = ()
 
@@ -79,6 +82,11 @@ class Stamped(models.Model):
 class EntryQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=Status.VERIFIED)
+
+    def for_review(self):
+        """With what the review queue shows of each entry without a query per entry
+        (claims add whether another claim contradicts them)."""
+        return self
 
     def public(self):
         """What readers may see: verified entries only (claims add what ``corroboration()`` needs)."""
@@ -115,7 +123,7 @@ class EntryQuerySet(models.QuerySet):
     def at_corroboration_level(self, level):
         """Entries whose ``corroboration().level`` (as readers see it) is ``level``:
         disputed, none, single or corroborated. One indexed comparison: the level is stored
-        (``editorial.corroboration``)."""
+        (by the app that keeps them current)."""
         return self.filter(corroboration_level=level)
 
 
@@ -194,6 +202,17 @@ class Entry(TracksLoaded, Stamped):
     def is_public(self):
         return self.status == Status.VERIFIED
 
+    @property
+    def heading(self):
+        """The entry in a line of a list (its statement, its words, its title)."""
+        return str(self)
+
+    def feed_title(self):
+        return f"{self._meta.verbose_name.capitalize()}: {self}"
+
+    def feed_summary(self):
+        return str(self)
+
     def supporting_citations(self):
         return [c for c in self.citations.all() if c.stance == "supports"]
 
@@ -222,6 +241,25 @@ class Entry(TracksLoaded, Stamped):
         """Whether another entry is recorded as contradicting this one (claims override)."""
         return False
 
+    # ``{field name: (what it is to this entry, what it names)}`` where the field's own
+    # names would read badly in a sentence ("its speaker, the joint statement …").
+    reference_labels = {}
+
+    @classmethod
+    def reference_names(cls, name):
+        """What the foreign key ``name`` is to this entry, and what it names, for sentences."""
+        if name in cls.reference_labels:
+            return cls.reference_labels[name]
+        field = cls._meta.get_field(name)
+        return str(field.verbose_name), str(field.related_model._meta.verbose_name)
+
+    @classmethod
+    def contradiction_pairs(cls, pks):
+        """``[(pk, partner's pk)]`` for the entries among ``pks`` that another entry of the
+        same kind is recorded as contradicting, or that contradict one (claims record such
+        relations; other kinds have none)."""
+        return []
+
     @classmethod
     def count_supporting(cls, entries):
         """Set ``supporting_count`` on each of ``entries`` (a page of a list): how many of
@@ -240,11 +278,9 @@ class Entry(TracksLoaded, Stamped):
 
     def stored_corroboration(self):
         """``corroboration()`` from the stored fields, without reading the evidence: they
-        are kept current on every change (``apps.site.stored_corroboration``). What they
+        are kept current on every change of their inputs. What they
         leave out, contradiction by an unpublished claim, comes from ``is_contradicted``
         (annotate claims ``with_contradiction`` when showing many)."""
-        from apps.editorial.corroboration import Corroboration
-
         disputed = self.corroboration_level == CorroborationLevel.DISPUTED or self.is_contradicted()
         return Corroboration(supporting_sources=self.supporting_sources, disputed=disputed)
 
@@ -254,9 +290,7 @@ class Entry(TracksLoaded, Stamped):
         Prefetch ``citations__source__relays`` (and, for claims, the relations) when
         showing many entries; otherwise this costs queries per entry.
         """
-        from apps.editorial.corroboration import corroboration
-
-        return corroboration(self.citations.all(), contradicted=self.is_contradicted())
+        return corroboration_of(self.citations.all(), contradicted=self.is_contradicted())
 
 
 def _bumped_in_this_transaction():

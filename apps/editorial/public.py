@@ -20,8 +20,6 @@ from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
-from apps.search import query as search
-
 from .models import Status
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
@@ -48,16 +46,6 @@ def used_by(queryset, **lookups):
     say, the topics that a verified claim has. One probe per choice, not a join of every
     entry followed by DISTINCT."""
     return models.Exists(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
-
-
-def used_directly_or_by_a_part(queryset, field):
-    """For event choices: ``Exists`` a row of ``queryset`` whose ``field`` is the outer
-    event or one of its parts. The parts are probed one by one through the index on
-    ``field``, not by joining every entry to its event."""
-    from apps.events.models import Event
-
-    parts = Event.objects.filter(parent=models.OuterRef("pk")).filter(used_by(queryset, **{field: "pk"}))
-    return used_by(queryset, **{field: "pk"}) | models.Exists(parts)
 
 
 def load_choices(specs):
@@ -107,26 +95,6 @@ class DateInput(forms.DateInput):
             except ValueError:
                 return None
         return super().format_value(value)
-
-
-class SearchFilter(django_filters.CharFilter):
-    """Words to find (full-text search on PostgreSQL), best matches first."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", "Words")
-        kwargs.setdefault("max_length", search.MAX_LENGTH)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        # A CSV holds every match, in the list's order; a page, the best ranked first
-        # (``ranked()`` ranks a bounded number of them).
-        request = self.parent.request
-        if request is not None and request.GET.get("format") == "csv":
-            return search.search(qs, value)
-        return search.ranked(qs, value)
 
 
 class CorroborationFilter(django_filters.ChoiceFilter):
@@ -190,6 +158,17 @@ class PublicFilterSet(django_filters.FilterSet):
             cache.set(key, choices, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return choices
 
+    def count_as_shown(self, count):
+        """The number of matches as readers should read it. A filter whose matches are
+        bounded (words to find rank at most so many) may say "more than N" instead:
+        it defines ``count_as_shown(value, count)``."""
+        if not self.is_bound or not self.is_valid():
+            return count
+        for name, filter_ in self.filters.items():
+            if hasattr(filter_, "count_as_shown"):
+                count = filter_.count_as_shown(self.form.cleaned_data.get(name), count)
+        return count
+
     def active(self):
         """``[(label, value shown, URL without it)]`` of the filters in use."""
         if not self.is_bound or not self.is_valid():
@@ -249,9 +228,7 @@ class PublicListView(FilterMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         # A page that is not a number, or past the end, shows the first or the last page.
         paginator = self.get_paginator(queryset, page_size)
-        # Words to find rank a bounded number of matches (``search.RANKED``): "more than N".
-        words = (self.filterset.form.cleaned_data.get("q") or "") if self.filterset.is_bound else ""
-        paginator.count = search.total(queryset, words, paginator.count)
+        paginator.count = self.filterset.count_as_shown(paginator.count)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -20,6 +20,7 @@ import reversion
 
 _entry_types = {}
 _records = {}
+_generation = [0]
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class EntryType:
     parts: tuple = ()
     # What the public pages, the feed and search read with each entry (``select_related``).
     shown_with: tuple = ()
-    # How search finds it; opaque here (``apps.search`` defines and reads it).
+    # How search finds it; opaque here (the search app defines and reads it).
     search: object = None
     # The field a search result's headline is cut from.
     headline_field: str = ""
@@ -82,6 +83,7 @@ def register(entry_type):
     """Register a kind of entry (from its app's ``ready()``); registering it again replaces it."""
     model = entry_type.model
     _entry_types[model] = entry_type
+    _generation[0] += 1
     for related in (entry_type.citation_model, *(m for m, _ in entry_type.part_models)):
         if not reversion.is_registered(related):
             reversion.register(related)
@@ -93,14 +95,22 @@ def register(entry_type):
 def unregister(model):
     """Forget a kind of entry (for tests that register a throwaway one)."""
     _entry_types.pop(model, None)
+    _generation[0] += 1
 
 
 def register_record(model):
     """Register a model analysts edit beside the entries (sources, people, events, topics)."""
     _records[model] = model
+    _generation[0] += 1
     if not reversion.is_registered(model):
         reversion.register(model)
     return model
+
+
+def generation():
+    """A number that changes whenever a registration does: what is computed from the
+    registry may be cached under it."""
+    return _generation[0]
 
 
 def entry_types():
@@ -132,3 +142,26 @@ def public_models():
     for entry_type_ in entry_types():
         models += [m for m in entry_type_.models() if m not in models]
     return models
+
+
+def naming(record_model):
+    """``[(entry model, field name)]``: every field of an entry type that refers to
+    ``record_model`` (a claim's ``attributed_to`` names a person; an agreement's
+    ``parties`` name organizations)."""
+    found = []
+    for entry_type_ in entry_types():
+        for field_ in entry_type_.model._meta.get_fields():
+            concrete = field_.concrete or field_.many_to_many
+            if concrete and not field_.auto_created and field_.related_model is record_model:
+                found.append((entry_type_.model, field_.name))
+    return found
+
+
+def named_by_a_verified_entry(record_model):
+    """A condition on ``record_model`` rows: a verified entry of some type names the row."""
+    from django.db.models import Exists, OuterRef, Q
+
+    condition = Q(pk__in=[])
+    for model, field_name in naming(record_model):
+        condition |= Exists(model.objects.verified().filter(**{field_name: OuterRef("pk")}))
+    return condition

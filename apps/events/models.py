@@ -1,9 +1,9 @@
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from apps.editorial import registry
 from apps.editorial.models import SlugNaturalKeyManager, Stamped
 
 
@@ -19,16 +19,17 @@ class EventQuerySet(models.QuerySet):
         only for unpublished work stays with the desk."""
         # The families of events that a verified entry names, each probed through the
         # entry's index on its event, rather than every verified entry read per event.
-        named = [
-            models.Exists(apps.get_model(label).objects.verified().filter(**{field: models.OuterRef("pk")}))
-            for label, field in [
-                ("claims.Claim", "event"),
-                ("quotes.Quote", "occasion"),
-                ("agreements.Agreement", "event"),
-            ]
-        ]
-        families = Event.objects.filter(named[0] | named[1] | named[2]).annotate(family=root()).values("family")
+        named = registry.named_by_a_verified_entry(Event)
+        families = Event.objects.filter(named).annotate(family=root()).values("family")
         return self.alias(family=root()).filter(family__in=families)
+
+    def named_by(self, entries, field):
+        """For a filter's choices: the events that a row of ``entries`` names in ``field``,
+        directly or through one of their parts. The parts are probed one by one through
+        the index on ``field``, not by joining every entry to its event."""
+        named = models.Exists(entries.filter(**{field: models.OuterRef("pk")}))
+        parts = Event.objects.filter(parent=models.OuterRef("pk")).filter(named)
+        return self.filter(named | models.Exists(parts))
 
 
 class Event(Stamped):

@@ -1,4 +1,5 @@
-"""Admin actions any ModelAdmin can list: ``actions = [..., export_selected_as_fixture]``."""
+"""The admin action that exports what is selected; InterchangeConfig.ready() gives it to the admin
+of every kind of entry and of sources."""
 
 from django.contrib import admin
 from django.http import StreamingHttpResponse

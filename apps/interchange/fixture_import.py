@@ -34,24 +34,21 @@ from apps.site import stored_corroboration
 from apps.sources import text
 
 from .fixtures import (
-    ENTRY_LABELS,
-    MODEL_LABELS,
-    NATURAL_KEYS,
     NOT_EXPORTED,
+    entry_labels,
     field_plans,
     fk_value,
     get_model,
     m2m_keys,
+    model_labels,
+    natural_keys,
     stamps,
     value_paths,
 )
+from .fixtures import (
+    plan as fixture_plan,
+)
 
-CITATION_LABELS = ("claims.claimcitation", "quotes.quotecitation", "agreements.agreementcitation")
-ENTRY_OF_CITATION = {
-    "claims.claimcitation": ("claims.claim", "claim"),
-    "quotes.quotecitation": ("quotes.quote", "quote"),
-    "agreements.agreementcitation": ("agreements.agreement", "agreement"),
-}
 # Kept by this instance, not carried over: the conflict counter of the admin's forms.
 LOCAL_FIELDS = {"version"}
 BATCH = 500
@@ -91,6 +88,10 @@ def record_update(obj, user=None, comment=""):
         reversion.set_comment(comment)
         if user is not None:
             reversion.set_user(user)
+
+
+def citation_labels():
+    return list(fixture_plan()["citations"])
 
 
 @functools.cache
@@ -152,7 +153,7 @@ class Report:
 
         verb = ("would add", "would change") if self.dry_run else ("added", "changed")
         parts = []
-        for label in MODEL_LABELS:
+        for label in model_labels():
             counts = zip(
                 (self.added[label], self.changed[label], self.unchanged[label]), (*verb, "unchanged"), strict=True
             )
@@ -264,7 +265,7 @@ class FixtureImport:
             self.problem(None, f"Object {number} has unknown keys: {', '.join(sorted(extra))}.")
             return None
         label = obj["model"].lower()
-        if label not in NATURAL_KEYS:
+        if label not in natural_keys():
             self.problem(None, f"Object {number}: {self.unknown_model(label)}")
             return None
         fields = obj.get("fields", {})
@@ -308,12 +309,12 @@ class FixtureImport:
             return f"{label} is not imported: it is {NOT_EXPORTED[label]}."
         if label.split(".")[-1] in ("user", "group", "permission"):
             return f"{label} is not imported: user accounts and permissions never travel in fixtures."
-        close = difflib.get_close_matches(label, MODEL_LABELS, n=1)
+        close = difflib.get_close_matches(label, model_labels(), n=1)
         hint = f" Did you mean “{close[0]}”?" if close else ""
         return f"there is no model “{label}” among those a fixture carries.{hint}"
 
     def parse_key(self, item, name, value, target):
-        size = len(NATURAL_KEYS[target._meta.label_lower])
+        size = len(natural_keys()[target._meta.label_lower])
         if value is None:
             return None
         if isinstance(value, list) and len(value) == size and all(isinstance(p, str | int) for p in value):
@@ -330,12 +331,12 @@ class FixtureImport:
 
     def natural_key(self, item):
         parts = []
-        for path in NATURAL_KEYS[item.label]:
+        for path in natural_keys()[item.label]:
             if "__" in path:
                 name, rest = path.split("__", 1)
                 target = item.model._meta.get_field(name).related_model
                 key = item.fks.get(name)
-                part = key[NATURAL_KEYS[target._meta.label_lower].index(rest)] if key else None
+                part = key[natural_keys()[target._meta.label_lower].index(rest)] if key else None
             else:
                 part = item.values.get(path)
             if part is None or part == "":
@@ -348,7 +349,7 @@ class FixtureImport:
 
     def lookup(self, label, keys):
         """``{natural key: pk}`` of the objects of ``label`` with these keys in the database."""
-        model, paths = get_model(label), NATURAL_KEYS[label]
+        model, paths = get_model(label), natural_keys()[label]
         found = {}
         keys = list(keys)
         for start in range(0, len(keys), BATCH):
@@ -362,7 +363,7 @@ class FixtureImport:
 
     def resolve(self):
         """Find the file's objects in the database, and every reference in the file or there."""
-        for label in MODEL_LABELS:
+        for label in model_labels():
             keyed = [item for item in self.by_label[label] if item.key is not None]
             existing = self.lookup(label, [item.key for item in keyed])
             for item in keyed:
@@ -393,7 +394,7 @@ class FixtureImport:
 
     def compare_with_database(self):
         """Mark each object added, unchanged or changed (listing what changes)."""
-        for label in MODEL_LABELS:
+        for label in model_labels():
             existing = [item for item in self.by_label[label] if item.pk is not None]
             if not existing:
                 continue
@@ -489,7 +490,7 @@ class FixtureImport:
         """Each citation's excerpt at its offsets in its source, a source at a time: each
         body is folded once, and let go of before the next (not kept for the whole file)."""
         citations = defaultdict(list)  # source key → citations the import adds or changes
-        for label in CITATION_LABELS:
+        for label in citation_labels():
             for item in self.by_label[label]:
                 if item.state != "unchanged":
                     citations[self.fk(item, "source")].append(item)
@@ -534,13 +535,13 @@ class FixtureImport:
 
     def check_sources_keep_their_citations(self):
         """A changed body must still hold, at the same place, every passage cited from it."""
-        in_file = {(label, key) for label in CITATION_LABELS for key in self.index[label]}
+        in_file = {(label, key) for label in citation_labels() for key in self.index[label]}
         for item in self.index["sources.source"].values():
             if item.pk is None or "body" not in item.values or item.values["body"] == item.current["body"]:
                 continue
             folded = text.fold(item.values["body"])
-            for label in CITATION_LABELS:
-                entry_label, entry = ENTRY_OF_CITATION[label]
+            for label in citation_labels():
+                entry_label, entry = fixture_plan()["citations"][label]
                 citations = get_model(label).objects.filter(source=item.pk)
                 for key in citations.values_list(f"{entry}__slug", "source__slug", "start", "end", "excerpt"):
                     if (label, key[:4]) in in_file:
@@ -643,8 +644,8 @@ class FixtureImport:
         """The verification rule and the quote rule, on the citations the import leaves."""
         entries = defaultdict(dict)  # (entry label, entry key) → {citation key: (stance, excerpt)}
         touched = {}  # (entry label, entry key) → the item a problem is reported on
-        for label in CITATION_LABELS:
-            entry_label, entry = ENTRY_OF_CITATION[label]
+        for label in citation_labels():
+            entry_label, entry = fixture_plan()["citations"][label]
             slugs = {item.key[0] for item in self.index[entry_label].values() if item.pk is not None}
             slugs |= {key[0] for key in self.index[label]}
             model = get_model(label)
@@ -658,7 +659,7 @@ class FixtureImport:
             for key, item in self.index[label].items():
                 entries[(entry_label, (key[0],))][key] = (self.value(item, "stance"), self.value(item, "excerpt"))
                 touched.setdefault((entry_label, (key[0],)), item)
-        for label in ("claims.claim", "quotes.quote", "agreements.agreement"):
+        for label in entry_labels():
             for key, item in self.index[label].items():
                 if item.state != "unchanged":
                     touched[(label, key)] = item
@@ -702,7 +703,7 @@ class FixtureImport:
                 record_baseline(model.objects.get(pk=pk))
             now = timezone.now()
             written = False
-            for label in MODEL_LABELS:
+            for label in model_labels():
                 changed = [item for item in self.by_label[label] if item.state == "changed"]
                 added = [item for item in self.by_label[label] if item.state == "added"]
                 if label == "events.event":
@@ -732,8 +733,11 @@ class FixtureImport:
         for item in self.items:
             if item.state == "changed":
                 history[(item.model, item.pk)].extend(item.changes)
-        for label in (*CITATION_LABELS, "claims.claimrelation"):
-            entry_label, entry = ENTRY_OF_CITATION.get(label, ("claims.claim", "from_claim"))
+        owners = {**fixture_plan()["citations"], **fixture_plan()["parts"]}
+        for label, (entry_label, entry) in owners.items():
+            what = (
+                "citations" if label in fixture_plan()["citations"] else f"{get_model(label)._meta.verbose_name_plural}"
+            )
             for item in self.index[label].values():
                 if item.state == "unchanged":
                     continue
@@ -741,7 +745,6 @@ class FixtureImport:
                 entry_item = self.index[entry_label].get(entry_key)
                 entry_pk = entry_item.pk if entry_item is not None else self.in_database[entry_label].get(entry_key)
                 if entry_pk is not None:
-                    what = "relations" if label == "claims.claimrelation" else "citations"
                     history[(get_model(entry_label), entry_pk)].append(f"{what} {item.state}")
         return {key: list(dict.fromkeys(reasons)) for key, reasons in history.items()}
 
@@ -861,16 +864,18 @@ class FixtureImport:
         """``{entry model: pks}`` whose stored corroboration the bulk inserts may change:
         the added entries, the entries of added citations, the claims of added relations."""
         entries = defaultdict(set)
-        for label in ENTRY_LABELS:
+        for label in entry_labels():
             entries[get_model(label)].update(item.pk for item in self.by_label[label] if item.state == "added")
-        for label, (entry_label, entry) in ENTRY_OF_CITATION.items():
+        for label, (entry_label, entry) in fixture_plan()["citations"].items():
             for item in self.by_label[label]:
                 if item.state == "added":
                     entries[get_model(entry_label)].add(self.pk_of(entry_label, item.fks[entry]))
-        for item in self.by_label["claims.claimrelation"]:
-            if item.state == "added":
-                for name in ("from_claim", "to_claim"):
-                    entries[get_model("claims.claim")].add(self.pk_of("claims.claim", item.fks[name]))
+        for label, (entry_label, _) in fixture_plan()["parts"].items():
+            entry_model = get_model(entry_label)
+            names = [f.name for f in get_model(label)._meta.concrete_fields if f.related_model is entry_model]
+            for item in self.by_label[label]:
+                if item.state == "added":
+                    entries[entry_model].update(self.pk_of(entry_label, item.fks[name]) for name in names)
         return entries
 
 
@@ -885,7 +890,7 @@ def referenced_labels():
     """Models other objects of a fixture refer to: their new rows' ids are needed."""
     return {
         plan.field.related_model._meta.label_lower
-        for label in MODEL_LABELS
+        for label in model_labels()
         for plan in field_plans(get_model(label))
         if plan.kind in ("fk", "m2m")
     }

@@ -23,7 +23,7 @@ import os
 import stat
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring
@@ -35,34 +35,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Collate
 from django.utils import timezone
 
+from apps.editorial import registry
 from apps.editorial.models import Status
 
-# Every model a fixture carries, parents before children, so that a stock ``loaddata``
-# never meets a reference to an object it has not loaded yet. The natural key of each,
-# as lookups: the export sorts by these, and foreign keys are written as them.
-NATURAL_KEYS = {
-    "editorial.topic": ("slug",),
-    "actors.organization": ("slug",),
-    "actors.person": ("slug",),
-    "events.event": ("slug",),
-    "sources.source": ("slug",),
-    "agreements.agreement": ("slug",),
-    "agreements.agreementcitation": ("agreement__slug", "source__slug", "start", "end"),
-    "quotes.quote": ("slug",),
-    "quotes.quotecitation": ("quote__slug", "source__slug", "start", "end"),
-    "claims.claim": ("slug",),
-    "claims.claimcitation": ("claim__slug", "source__slug", "start", "end"),
-    "claims.claimrelation": ("from_claim__slug", "to_claim__slug", "kind"),
-}
-MODEL_LABELS = list(NATURAL_KEYS)
 # Models of the project that never travel in a fixture, and why.
 NOT_EXPORTED = {
     "editorial.contentversion": "a counter of this instance's changes, for its page cache",
 }
-ENTRY_LABELS = ("claims.claim", "quotes.quote", "agreements.agreement")
 CHUNK_SIZE = 1000
-# Sources carry their full text: fewer at a time keeps memory flat.
-CHUNK_SIZES = {"sources.source": 200}
 
 
 @functools.cache
@@ -85,7 +65,74 @@ def label_of(model):
 
 
 def natural_key_paths(model):
-    return NATURAL_KEYS[label_of(model)]
+    """The lookups of ``model``'s natural key, as the model declares them (a slug otherwise)."""
+    declared = getattr(model, "natural_key_lookups", None)
+    return tuple(declared()) if declared else ("slug",)
+
+
+def entry_kinds_in_dependency_order():
+    """The registered kinds of entry, each after the kinds its entries refer to (a quote
+    names the agreement it is part of), in registration order otherwise."""
+    kinds = registry.entry_types()
+    models_ = {kind.model for kind in kinds}
+
+    def refers_to(kind):
+        fields = [f for f in kind.model._meta.get_fields() if (f.concrete or f.many_to_many) and not f.auto_created]
+        return {f.related_model for f in fields if f.is_relation and f.related_model in models_} - {kind.model}
+
+    ordered, placed = [], set()
+    while len(ordered) < len(kinds):
+        ready = [k for k in kinds if k.model not in placed and refers_to(k) <= placed]
+        if not ready:
+            raise ValueError("The kinds of entry refer to one another in a cycle: no order puts parents first.")
+        ordered.append(ready[0])
+        placed.add(ready[0].model)
+    return ordered
+
+
+@functools.cache
+def _plan(generation):
+    kinds = entry_kinds_in_dependency_order()
+    models_ = [*registry.records(), *(m for kind in kinds for m in kind.models())]
+    return {
+        "models": models_,
+        "labels": [label_of(model) for model in models_],
+        "natural_keys": {label_of(model): natural_key_paths(model) for model in models_},
+        "entries": {kind.label for kind in kinds},
+        "citations": {label_of(kind.citation_model): (kind.label, kind.citation_model.entry_field) for kind in kinds},
+        "parts": {label_of(part): (kind.label, name) for kind in kinds for part, name in kind.part_models},
+    }
+
+
+def plan():
+    """What the registry says fixtures carry (computed once per state of the registry):
+    ``models``, parents before children, so that a stock ``loaddata`` never meets a
+    reference to an object it has not loaded yet — the records, then each kind of entry
+    with its citations and parts —; their ``labels``; ``natural_keys`` (label → lookups);
+    ``entries`` (labels); ``citations`` and ``parts`` (label → (entry label, key to it))."""
+    return _plan(registry.generation())
+
+
+def exported_models():
+    return plan()["models"]
+
+
+def model_labels():
+    return plan()["labels"]
+
+
+def natural_keys():
+    """``{label: lookups of its natural key}`` of every exported model, in export order."""
+    return plan()["natural_keys"]
+
+
+def entry_labels():
+    return plan()["entries"]
+
+
+def chunk_size(model):
+    """Rows read at a time: fewer of a model whose rows are long (``export_chunk_size``)."""
+    return getattr(model, "export_chunk_size", CHUNK_SIZE)
 
 
 def is_user_field(model_field):
@@ -277,54 +324,45 @@ def chunked(iterable, size):
 class Selection:
     """The entries an export starts from; everything they refer to follows.
 
-    ``statuses``: the statuses an entry may have to be exported when another exported
-    entry refers to it (None: any). ``everything``: every row of every model, also what
-    nothing refers to (a full backup).
+    ``entries``: ``{entry model: queryset}`` (a kind left out exports none of its own).
+    ``records``: ``{record model: queryset}`` of records to export whatever refers to
+    them (the sources picked in the admin, the events of ``--event``). ``statuses``: the
+    statuses an entry may have to be exported when another exported entry refers to it
+    (None: any). ``everything``: every row of every model, also what nothing refers to
+    (a full backup).
     """
 
-    claims: models.QuerySet
-    quotes: models.QuerySet
-    agreements: models.QuerySet
-    sources: models.QuerySet | None = None
-    events: models.QuerySet | None = None
+    entries: dict
+    records: dict = field(default_factory=dict)
     statuses: tuple | None = (Status.VERIFIED,)
     everything: bool = False
 
     @classmethod
     def for_corpus(cls, *, all_statuses=False, event=None):
         """What ``export_fixtures`` writes: verified entries (or all), of one event or all."""
-        Claim, Quote, Agreement, Event = (
-            get_model(label) for label in ("claims.claim", "quotes.quote", "agreements.agreement", "events.event")
-        )
         statuses = None if all_statuses else (Status.VERIFIED,)
-        claims, quotes, agreements = Claim.objects.all(), Quote.objects.all(), Agreement.objects.all()
+        entries = {model: model.objects.all() for model in registry.entry_models()}
         if statuses:
-            claims, quotes, agreements = (q.filter(status__in=statuses) for q in (claims, quotes, agreements))
-        events = None
+            entries = {model: queryset.filter(status__in=statuses) for model, queryset in entries.items()}
+        records = {}
         if event is not None:
             family = event_and_parts(event)
-            events = Event.objects.filter(pk__in=family)
-            claims, quotes, agreements = (
-                claims.filter(event__in=family),
-                quotes.filter(occasion__in=family),
-                agreements.filter(event__in=family),
-            )
-        return cls(claims, quotes, agreements, events=events, statuses=statuses, everything=all_statuses and not event)
+            records[type(event)] = type(event).objects.filter(pk__in=family)
+            of_event = {model: Q(pk__in=[]) for model in entries}
+            for model, name in registry.naming(type(event)):
+                of_event[model] |= Q(**{f"{name}__in": family})
+            entries = {model: queryset.filter(of_event[model]) for model, queryset in entries.items()}
+        return cls(entries, records, statuses=statuses, everything=all_statuses and not event)
 
     @classmethod
     def of(cls, queryset):
-        """The objects picked in an admin changelist (claims, quotes, agreements or sources), in any status."""
+        """The objects picked in an admin changelist (entries of one kind, or records), in any status."""
         model = queryset.model
         picked = model.objects.filter(pk__in=queryset.order_by().values("pk"))
-        empty = {label: get_model(label).objects.none() for label in ENTRY_LABELS}
-        roots = {**empty, label_of(model): picked} if label_of(model) in ENTRY_LABELS else empty
-        return cls(
-            claims=roots["claims.claim"],
-            quotes=roots["quotes.quote"],
-            agreements=roots["agreements.agreement"],
-            sources=picked if label_of(model) == "sources.source" else None,
-            statuses=None,
-        )
+        entries = {kind: kind.objects.none() for kind in registry.entry_models()}
+        if model in entries:
+            return cls({**entries, model: picked}, statuses=None)
+        return cls(entries, {model: picked}, statuses=None)
 
 
 def event_and_parts(event):
@@ -337,11 +375,12 @@ def event_and_parts(event):
     return family
 
 
-def with_ancestors(Event, pks):
-    """``pks`` and the pks of all their parent events (a query per level)."""
+def with_ancestors(model, pks, parent="parent"):
+    """``pks`` and the pks of all their parents (a query per level)."""
     found, level = set(pks), set(pks)
     while level:
-        level = set(Event.objects.filter(pk__in=level, parent__isnull=False).values_list("parent", flat=True)) - found
+        rows = model.objects.filter(pk__in=level, **{f"{parent}__isnull": False}).values_list(parent, flat=True)
+        level = set(rows) - found
         found |= level
     return found
 
@@ -353,76 +392,87 @@ def any_of(*subqueries):
     return condition
 
 
+def relations_to(model, targets):
+    """``[(field, True when many-to-many)]`` of ``model``'s own fields that refer to ``targets``."""
+    return [
+        (f, f.many_to_many)
+        for f in model._meta.get_fields()
+        if (f.concrete or f.many_to_many) and not f.auto_created and f.is_relation and f.related_model in targets
+    ]
+
+
+def referred(queryset, field_, many):
+    """A subquery of the ids that ``field_`` of the rows of ``queryset`` refers to."""
+    if not many:
+        return queryset.values(field_.name)
+    through = field_.remote_field.through
+    return through.objects.filter(**{f"{field_.m2m_field_name()}__in": queryset}).values(
+        field_.m2m_reverse_field_name()
+    )
+
+
 def resolve(selection):
     """``{label: queryset}``: exactly the objects the export writes, and what it leaves out.
 
-    Returns ``(querysets, left_out)``: ``left_out`` is a queryset of quotes that were
-    selected but whose speaker, a joint statement, may not be exported (a verified quote
-    of an unverified statement): writing it would leak the statement or break its key.
+    Returns ``(querysets, left_out)``: ``left_out`` is ``[(entry model, queryset)]`` of
+    entries that were selected but refer, by a foreign key, to an entry that may not be
+    exported (a verified quote of an unverified joint statement): writing it would leak
+    the other entry or break its key. Links (many-to-many) to entries that are not
+    exported are dropped instead (``object_rows``).
     """
-    M = {label: get_model(label) for label in MODEL_LABELS}
+    models_ = exported_models()
     if selection.everything:
-        return {label: M[label].objects.all() for label in MODEL_LABELS}, M["quotes.quote"].objects.none()
+        return {label_of(m): m.objects.all() for m in models_}, []
 
-    allowed = M["agreements.agreement"].objects.all()
-    if selection.statuses is not None:
-        allowed = allowed.filter(status__in=selection.statuses)
-    speaks = Q(speaker_statement__isnull=True) | Q(speaker_statement__in=allowed)
-    quotes = selection.quotes.filter(speaks)
-    left_out = selection.quotes.exclude(speaks)
-    claims = selection.claims
-    agreements = M["agreements.agreement"].objects.filter(
-        any_of(selection.agreements.values("pk"), quotes.values("speaker_statement"))
-    )
-    result = {
-        "claims.claim": claims,
-        "quotes.quote": quotes,
-        "agreements.agreement": agreements,
-        "claims.claimcitation": M["claims.claimcitation"].objects.filter(claim__in=claims),
-        "quotes.quotecitation": M["quotes.quotecitation"].objects.filter(quote__in=quotes),
-        "agreements.agreementcitation": M["agreements.agreementcitation"].objects.filter(agreement__in=agreements),
-        "claims.claimrelation": M["claims.claimrelation"].objects.filter(from_claim__in=claims, to_claim__in=claims),
-    }
-    cited = [result[label].values("source") for label in result if label.endswith("citation")]
-    if selection.sources is not None:
-        cited.append(selection.sources.values("pk"))
-    sources = M["sources.source"].objects.filter(any_of(*cited))
-    result["sources.source"] = sources
+    kinds = entry_kinds_in_dependency_order()
+    entry_models = {kind.model for kind in kinds}
+    chosen = dict(selection.entries)
+    left_out = []
+    # Those that refer to other kinds first (claims, then quotes): what they need is added
+    # to the kinds that come before them in the file.
+    for kind in reversed(kinds):
+        queryset = chosen.get(kind.model, kind.model.objects.none())
+        for field_, many in relations_to(kind.model, entry_models - {kind.model}):
+            if many:
+                continue
+            target = field_.related_model
+            allowed = target.objects.all()
+            if selection.statuses is not None:
+                allowed = allowed.filter(status__in=selection.statuses)
+            keeps = Q(**{f"{field_.name}__isnull": True}) | Q(**{f"{field_.name}__in": allowed})
+            left_out.append((kind.model, queryset.exclude(keeps), field_.name))
+            queryset = queryset.filter(keeps)
+            wanted = chosen.get(target, target.objects.none()).values("pk")
+            chosen[target] = target.objects.filter(any_of(wanted, queryset.values(field_.name)))
+        chosen[kind.model] = queryset
 
-    Source, Claim, Quote, Agreement = (
-        M[label] for label in ("sources.source", "claims.claim", "quotes.quote", "agreements.agreement")
-    )
-    result["actors.organization"] = M["actors.organization"].objects.filter(
-        any_of(
-            sources.values("outlet"),
-            Source.relays.through.objects.filter(source__in=sources).values("organization"),
-            quotes.values("speaker_organization"),
-            Agreement.parties.through.objects.filter(agreement__in=agreements).values("organization"),
-        )
-    )
-    result["actors.person"] = M["actors.person"].objects.filter(
-        any_of(
-            claims.values("attributed_to"),
-            quotes.values("speaker"),
-            Agreement.signatories.through.objects.filter(agreement__in=agreements).values("person"),
-        )
-    )
-    result["editorial.topic"] = M["editorial.topic"].objects.filter(
-        any_of(
-            Claim.topics.through.objects.filter(claim__in=claims).values("topic"),
-            Quote.topics.through.objects.filter(quote__in=quotes).values("topic"),
-            Agreement.topics.through.objects.filter(agreement__in=agreements).values("topic"),
-        )
-    )
-    # Events are few (a summit and its parts): their pks may be held.
-    Event = M["events.event"]
-    pks = set()
-    for queryset, name in ((claims, "event"), (quotes, "occasion"), (agreements, "event")):
-        pks |= set(queryset.filter(**{f"{name}__isnull": False}).values_list(name, flat=True).distinct())
-    if selection.events is not None:
-        pks |= set(selection.events.values_list("pk", flat=True))
-    result["events.event"] = Event.objects.filter(pk__in=with_ancestors(Event, pks))
-    return {label: result[label] for label in MODEL_LABELS}, left_out
+    result = {}
+    for kind in kinds:
+        entries = chosen[kind.model]
+        result[kind.model] = entries
+        citation = kind.citation_model
+        result[citation] = citation.objects.filter(**{f"{citation.entry_field}__in": entries})
+        for part, _ in kind.part_models:
+            # A part (a relation between two claims) goes when every entry it joins goes.
+            links = {f"{f.name}__in": entries for f, many in relations_to(part, {kind.model}) if not many}
+            result[part] = part.objects.filter(**links)
+
+    # Records: what the exported rows refer to, those that refer to other records first
+    # (sources, then the events, people and organizations they and the entries name).
+    for record in reversed(registry.records()):
+        wanted = [queryset.values("pk") for model, queryset in selection.records.items() if model is record]
+        for model, queryset in list(result.items()):
+            for field_, many in relations_to(model, {record}):
+                if model is not record:
+                    wanted.append(referred(queryset, field_, many))
+        parents = [f for f, many in relations_to(record, {record}) if not many]
+        if parents:
+            # A part of an event goes with its parent: these are few, their ids may be held.
+            pks = set(record.objects.filter(any_of(*wanted)).values_list("pk", flat=True))
+            result[record] = record.objects.filter(pk__in=with_ancestors(record, pks, parents[0].name))
+        else:
+            result[record] = record.objects.filter(any_of(*wanted))
+    return {label_of(m): result[m] for m in models_}, left_out
 
 
 # -- Writing an export -------------------------------------------------------------------
@@ -431,13 +481,13 @@ def resolve(selection):
 def object_rows(label, queryset):
     """``(pk, fixture object)`` for each object of ``queryset``, sorted by natural key, in chunks."""
     model = get_model(label)
+    entries = entry_labels()
     entry_targets = {}
     for plan in field_plans(model):
-        if plan.kind == "m2m" and label_of(plan.field.related_model) in ENTRY_LABELS:
+        if plan.kind == "m2m" and label_of(plan.field.related_model) in entries:
             entry_targets[plan.name] = label_of(plan.field.related_model)
     rows = queryset.order_by(*natural_key_ordering(model)).values(*value_paths(model))
-    size = CHUNK_SIZES.get(label, CHUNK_SIZE)
-    return rows, entry_targets, size
+    return rows, entry_targets, chunk_size(model)
 
 
 class Exporter:
@@ -459,12 +509,14 @@ class Exporter:
     def chunks(self):
         """The fixture as pieces of text, in order (for a streaming response or a file)."""
         querysets, left_out = resolve(self.selection)
-        self.left_out = [
-            f"quote “{slug}”: its speaker, the joint statement “{statement}”, is not verified"
-            for slug, statement in left_out.order_by(bytewise(left_out.model, "slug")).values_list(
-                "slug", "speaker_statement__slug"
-            )
-        ]
+        self.left_out = []
+        for model, queryset, name in left_out:
+            role, target = model.reference_names(name)
+            noun = model._meta.verbose_name
+            rows = queryset.order_by(bytewise(model, "slug")).values_list("slug", f"{name}__slug")
+            self.left_out += [
+                f"{noun} “{slug}”: its {role}, the {target} “{other}”, is not verified" for slug, other in rows
+            ]
         first = True
         yield "["
         for label, queryset in querysets.items():

@@ -3,7 +3,6 @@ from django.contrib import admin
 
 from apps.editorial.admin import CitationFormSet, CitationInline, EntryAdmin
 from apps.editorial.changelists import AutocompleteFilter
-from apps.interchange.admin_actions import export_selected_as_fixture
 from apps.sources.models import CitationStance
 
 from .models import Quote, QuoteCitation
@@ -32,7 +31,6 @@ class QuoteCitationInline(CitationInline):
 
 @admin.register(Quote)
 class QuoteAdmin(EntryAdmin):
-    actions = [*EntryAdmin.actions, export_selected_as_fixture]
     list_display = [
         "__str__",
         "speaker",

@@ -10,12 +10,11 @@ from apps.editorial.public import (
     DateInput,
     OrderFilter,
     PublicFilterSet,
-    SearchFilter,
     choice_filter,
     used_by,
-    used_directly_or_by_a_part,
 )
 from apps.events.models import Event
+from apps.search.filters import SearchFilter
 
 from .models import Quote
 
@@ -54,7 +53,7 @@ class QuoteFilter(PublicFilterSet):
             ("topic", Topic.objects.filter(used_by(quotes, topics="pk")), "slug", "name"),
             (
                 "event",
-                Event.objects.filter(used_directly_or_by_a_part(quotes, "occasion")),
+                Event.objects.named_by(quotes, "occasion"),
                 "slug",
                 "name",
             ),

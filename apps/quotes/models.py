@@ -44,6 +44,8 @@ class Quote(Entry):
         Agreement, blank=True, related_name="quotes", help_text="Agreements it refers to."
     )
 
+    reference_labels = {"speaker_statement": ("speaker", "joint statement")}
+
     class Meta(Entry.Meta):
         ordering = ["-said_on", "slug"]
         permissions = [("verify_quote", "Can verify, send back and retract quotes")]
@@ -80,6 +82,23 @@ class Quote(Entry):
         """Costs a query per speaker field that was not loaded with select_related."""
         who = self.speaker or self.speaker_organization or self.speaker_statement
         return str(who) if who else "Unknown speaker"
+
+    @property
+    def public_speaker_name(self):
+        """The speaker as readers may see it: a joint statement that is not verified is not named."""
+        if self.speaker_statement_id and not self.speaker_statement.is_public:
+            return "A joint statement"
+        return self.speaker_name
+
+    @property
+    def heading(self):
+        return f"“{self.text}”"
+
+    def feed_title(self):
+        return f"Quote: {self.public_speaker_name}: “{self.text}”"
+
+    def feed_summary(self):
+        return self.context or self.text
 
     def clean(self):
         speakers = [self.speaker_id, self.speaker_organization_id, self.speaker_statement_id]

@@ -3,19 +3,12 @@ from django.db.models import Prefetch
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
 from apps.editorial.public import PublicDetailView, PublicListView, absolute, evidence_by_stance
-from apps.editorial.structured_data import quotation
 
 from .filters import QuoteFilter
 from .models import Quote
+from .structured_data import quotation
 
 SPEAKERS = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
-
-
-def public_speaker_name(quote):
-    """The speaker as readers may see it: a joint statement that is not verified is not named."""
-    if quote.speaker_statement_id and not quote.speaker_statement.is_public:
-        return "A joint statement"
-    return quote.speaker_name
 
 
 class QuoteListView(PublicListView):
@@ -24,7 +17,7 @@ class QuoteListView(PublicListView):
     csv_columns = [
         ("url", absolute),
         ("text", lambda q, r: q.text),
-        ("speaker", lambda q, r: public_speaker_name(q)),
+        ("speaker", lambda q, r: q.public_speaker_name),
         ("said_on", lambda q, r: q.said_on.isoformat() if q.said_on else ""),
         ("occasion", lambda q, r: q.occasion or ""),
         ("language", lambda q, r: q.language),

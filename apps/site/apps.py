@@ -9,7 +9,6 @@ class SiteConfig(AppConfig):
     verbose_name = "Public site"
 
     def ready(self):
-        from django.apps import apps
         from django.db.models.signals import post_migrate
 
         from summitcms.lib.statistics import refresh_statistics
@@ -17,6 +16,6 @@ class SiteConfig(AppConfig):
         from . import stored_corroboration
         from .cache import connect_signals
 
-        connect_signals(apps)
-        stored_corroboration.connect_signals(apps)
+        connect_signals()
+        stored_corroboration.connect_signals()
         post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="site-refresh-statistics")

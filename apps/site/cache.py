@@ -19,33 +19,18 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
+from apps.editorial import registry
 from apps.editorial.models import ContentVersion
-
-# Everything a public page, feed, sitemap or export can show.
-PUBLIC_MODELS = [
-    "editorial.Topic",
-    "actors.Person",
-    "actors.Organization",
-    "events.Event",
-    "sources.Source",
-    "claims.Claim",
-    "claims.ClaimCitation",
-    "claims.ClaimRelation",
-    "quotes.Quote",
-    "quotes.QuoteCitation",
-    "agreements.Agreement",
-    "agreements.AgreementCitation",
-]
 
 
 def content_changed(sender, **kwargs):
     ContentVersion.objects.bump()
 
 
-def connect_signals(apps):
-    """Called from EditorialConfig.ready(): bump the version on every write of a public model."""
-    for label in PUBLIC_MODELS:
-        model = apps.get_model(label)
+def connect_signals():
+    """Called from SiteConfig.ready(): bump the version on every write of a public model."""
+    for model in registry.public_models():
+        label = model._meta.label
         post_save.connect(content_changed, sender=model, dispatch_uid=f"content-version-save-{label}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-version-delete-{label}")
         for field in model._meta.local_many_to_many:

@@ -2,14 +2,11 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from apps.agreements.models import Agreement
-from apps.claims.models import Claim
-from apps.quotes.models import Quote
-from apps.quotes.views import public_speaker_name
+from apps.editorial import registry
 
 
 class VerifiedEntriesFeed(Feed):
-    """Newly verified claims, quotes and agreements (Atom)."""
+    """Newly verified entries of every kind (Atom)."""
 
     feed_type = Atom1Feed
     title = "SummitCMS: newly verified entries"
@@ -25,29 +22,17 @@ class VerifiedEntriesFeed(Feed):
 
     def items(self):
         newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
-        entries = [
-            *Claim.objects.verified().order_by(*newest)[: self.size],
-            *Quote.objects.verified()
-            .select_related("speaker", "speaker_organization", "speaker_statement")
-            .order_by(*newest)[: self.size],
-            *Agreement.objects.verified().order_by(*newest)[: self.size],
-        ]
+        entries = []
+        for kind in registry.entry_types():
+            entries += kind.model.objects.verified().select_related(*kind.shown_with).order_by(*newest)[: self.size]
         entries.sort(key=lambda e: (e.verified_at is not None, e.verified_at or e.updated_at), reverse=True)
         return entries[: self.size]
 
     def item_title(self, item):
-        if isinstance(item, Claim):
-            return f"Claim: {item.statement}"
-        if isinstance(item, Quote):
-            return f"Quote: {public_speaker_name(item)}: “{item.text}”"
-        return f"Agreement: {item.title}"
+        return item.feed_title()
 
     def item_description(self, item):
-        if isinstance(item, Claim):
-            return item.quantity_display or item.statement
-        if isinstance(item, Quote):
-            return item.context or item.text
-        return item.summary or item.get_kind_display()
+        return item.feed_summary()
 
     def item_pubdate(self, item):
         return item.verified_at or item.updated_at

@@ -1,28 +1,22 @@
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.urls import reverse
 
 from apps.actors.models import Organization, Person
-from apps.agreements.models import Agreement
-from apps.claims.models import Claim
+from apps.editorial import registry
 from apps.events.models import Event
-from apps.quotes.models import Quote
 from apps.sources.models import Source
+
+# The lists of the records readers meet beside the entries.
+RECORD_LISTS = ["sources:list", "actors:people", "actors:organizations"]
 
 
 class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return [
-            "home",
-            "claims:list",
-            "quotes:list",
-            "agreements:list",
-            "sources:list",
-            "actors:people",
-            "actors:organizations",
-        ]
+        return ["home", *(kind.list_url for kind in registry.entry_types()), *RECORD_LISTS]
 
     def location(self, item):
         return reverse(item)
@@ -49,13 +43,23 @@ def sitemap_of(queryset):
     return type(f"{queryset.model.__name__}Sitemap", (ModelSitemap,), {"queryset": queryset})
 
 
-SITEMAPS = {
-    "pages": PagesSitemap,
-    "claims": sitemap_of(Claim.objects.verified()),
-    "quotes": sitemap_of(Quote.objects.verified()),
-    "agreements": sitemap_of(Agreement.objects.verified()),
-    "sources": sitemap_of(Source.objects.all()),
-    "events": sitemap_of(Event.objects.public()),
-    "people": sitemap_of(Person.objects.public()),
-    "organizations": sitemap_of(Organization.objects.public()),
-}
+def sitemaps():
+    """Sections of the sitemap: the lists, every kind of entry, then the records' pages.
+    A function, so that a kind of entry registered later has its section too."""
+    return {
+        "pages": PagesSitemap,
+        **{kind.name: sitemap_of(kind.model.objects.verified()) for kind in registry.entry_types()},
+        "sources": sitemap_of(Source.objects.all()),
+        "events": sitemap_of(Event.objects.public()),
+        "people": sitemap_of(Person.objects.public()),
+        "organizations": sitemap_of(Organization.objects.public()),
+    }
+
+
+def index(request):
+    """``/sitemap.xml``: an index of ``/sitemap-<section>.xml``, each at most 50 000 addresses."""
+    return sitemap_views.index(request, sitemaps(), sitemap_url_name="sitemap")
+
+
+def section(request, section):
+    return sitemap_views.sitemap(request, sitemaps(), section=section)

@@ -23,12 +23,15 @@ public pages changed again. Bulk writes send no signals: whoever makes them call
 ``refresh`` (``generate_corpus`` does), and ``check_corpus`` reports stale values.
 """
 
+import functools
 import threading
 
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from apps.editorial import registry
 from apps.editorial.corroboration import corroboration
+from apps.sources.models import Source
 
 CHUNK = 500
 
@@ -75,8 +78,6 @@ class _SourceStub:
         self.pk, self.outlet_id, self.relays = pk, outlet_id, _Relays(relayed_ids)
 
     def is_independent_of(self, other):
-        from apps.sources.models import Source
-
         return Source.is_independent_of(self, other)
 
 
@@ -93,19 +94,11 @@ def _chunks(pks, size=CHUNK):
 
 
 def _contradicted(model, pks):
-    """Ids among ``pks`` of claims in a ``contradicts`` relation with a verified claim.
-
-    Plain lookups by indexed ids, then the partners' statuses: a join on the status
-    makes SQLite scan the claims.
-    """
-    if not any(f.name == "relations_from" for f in model._meta.get_fields()):
+    """Ids among ``pks`` of entries in a ``contradicts`` relation with a verified entry:
+    the pairs first, then the partners' statuses."""
+    pairs = model.contradiction_pairs(pks)
+    if not pairs:
         return set()
-    relation = model._meta.get_field("relations_from").related_model
-    contradicts = relation.objects.filter(kind="contradicts").order_by()
-    pairs = [
-        *contradicts.filter(from_claim_id__in=pks).values_list("from_claim_id", "to_claim_id"),
-        *contradicts.filter(to_claim_id__in=pks).values_list("to_claim_id", "from_claim_id"),
-    ]
     partners = {partner for _, partner in pairs}
     verified = set(model.objects.filter(pk__in=partners, status="verified").values_list("pk", flat=True))
     return {pk for pk, partner in pairs if partner in verified}
@@ -186,12 +179,8 @@ def refresh_all(model, queryset=None):
 
 def citing(source_ids):
     """``[(entry model, ids of its entries citing one of these sources)]``."""
-    from apps.agreements.models import AgreementCitation
-    from apps.claims.models import ClaimCitation
-    from apps.quotes.models import QuoteCitation
-
     found = []
-    for citation_model in (ClaimCitation, QuoteCitation, AgreementCitation):
+    for citation_model in registry.citation_models():
         entry = citation_model.entry_field
         ids = set(
             citation_model.objects.filter(source_id__in=source_ids).values_list(f"{entry}_id", flat=True).distinct()
@@ -201,14 +190,9 @@ def citing(source_ids):
     return found
 
 
-def contradiction_partners(claim_ids):
-    """Ids of the claims in a ``contradicts`` relation with one of ``claim_ids``."""
-    from apps.claims.models import ClaimRelation
-
-    contradicts = ClaimRelation.objects.filter(kind="contradicts")
-    return set(contradicts.filter(from_claim_id__in=claim_ids).values_list("to_claim_id", flat=True)) | set(
-        contradicts.filter(to_claim_id__in=claim_ids).values_list("from_claim_id", flat=True)
-    )
+def contradiction_partners(model, pks):
+    """Ids of the entries in a ``contradicts`` relation with one of ``pks``."""
+    return {partner for _, partner in model.contradiction_pairs(pks)}
 
 
 # -- Keeping them current ----------------------------------------------------------------
@@ -301,30 +285,29 @@ def citation_deleted(sender, instance, using=None, **kwargs):
     _recompute(entry_model, {getattr(instance, column)}, False, using)
 
 
-def relation_saved(sender, instance, raw=False, using=None, **kwargs):
-    from apps.claims.models import Claim
-
-    ids = {instance.from_claim_id, instance.to_claim_id}
-    ids |= {_before(instance, "from_claim_id"), _before(instance, "to_claim_id")}
-    _recompute(Claim, ids - {UNKNOWN}, raw, using)
-    _remember(instance, "from_claim_id", "to_claim_id")
+def _entry_columns(part, entry_model):
+    """The columns of a part's foreign keys to its entry (a relation has two: from and to)."""
+    return [f.attname for f in part._meta.concrete_fields if f.is_relation and f.related_model is entry_model]
 
 
-def relation_deleted(sender, instance, using=None, **kwargs):
-    from apps.claims.models import Claim
+def part_saved(sender, instance, raw=False, using=None, entry_model=None, **kwargs):
+    columns = _entry_columns(sender, entry_model)
+    ids = {getattr(instance, column) for column in columns} | {_before(instance, column) for column in columns}
+    _recompute(entry_model, ids - {UNKNOWN}, raw, using)
+    _remember(instance, *columns)
 
-    _recompute(Claim, {instance.from_claim_id, instance.to_claim_id}, False, using)
+
+def part_deleted(sender, instance, using=None, entry_model=None, **kwargs):
+    _recompute(entry_model, {getattr(instance, column) for column in _entry_columns(sender, entry_model)}, False, using)
 
 
 def entry_saved(sender, instance, created=False, raw=False, using=None, **kwargs):
-    from apps.claims.models import Claim
-
     if raw:
         # Its citations and relations may have arrived before it.
         _recompute(sender, {instance.pk}, True, using)
-    if sender is Claim and not created and (raw or _before(instance, "status") != instance.status):
-        # Only a verified claim disputes another as readers see it.
-        _recompute(Claim, contradiction_partners([instance.pk]), raw, using)
+    if not created and (raw or _before(instance, "status") != instance.status):
+        # Only a verified entry disputes another as readers see it.
+        _recompute(sender, contradiction_partners(sender, [instance.pk]), raw, using)
     _remember(instance, "status")
 
 
@@ -336,8 +319,6 @@ def source_saved(sender, instance, created=False, raw=False, using=None, **kwarg
 
 
 def relays_changed(sender, instance, action, reverse, pk_set, using=None, **kwargs):
-    from apps.sources.models import Source
-
     if action == "pre_clear" and reverse:
         # The organization's sources are gone after the clear: note them now.
         instance._corroboration_cleared = set(Source.objects.filter(relays=instance).values_list("pk", flat=True))
@@ -354,28 +335,19 @@ def relays_changed(sender, instance, action, reverse, pk_set, using=None, **kwar
         _recompute(model, ids, False, using)
 
 
-def connect_signals(apps):
-    """Called from EditorialConfig.ready()."""
-    from apps.sources.models import Source
-
-    for label in ("claims.ClaimCitation", "quotes.QuoteCitation", "agreements.AgreementCitation"):
-        model = apps.get_model(label)
-        post_save.connect(citation_saved, sender=model, dispatch_uid=f"corroboration-save-{label}")
-        post_delete.connect(citation_deleted, sender=model, dispatch_uid=f"corroboration-delete-{label}")
-    relation = apps.get_model("claims.ClaimRelation")
-    post_save.connect(relation_saved, sender=relation, dispatch_uid="corroboration-save-relation")
-    post_delete.connect(relation_deleted, sender=relation, dispatch_uid="corroboration-delete-relation")
-    for label in ("claims.Claim", "quotes.Quote", "agreements.Agreement"):
-        post_save.connect(entry_saved, sender=apps.get_model(label), dispatch_uid=f"corroboration-entry-{label}")
+def connect_signals():
+    """Called from SiteConfig.ready(), for every registered kind of entry."""
+    for kind in registry.entry_types():
+        label = kind.label
+        citation = kind.citation_model
+        post_save.connect(citation_saved, sender=citation, dispatch_uid=f"corroboration-save-{label}-citation")
+        post_delete.connect(citation_deleted, sender=citation, dispatch_uid=f"corroboration-delete-{label}-citation")
+        for part, _ in kind.part_models:
+            saved = functools.partial(part_saved, entry_model=kind.model)
+            deleted = functools.partial(part_deleted, entry_model=kind.model)
+            part_label = part._meta.label_lower
+            post_save.connect(saved, sender=part, weak=False, dispatch_uid=f"corroboration-save-{part_label}")
+            post_delete.connect(deleted, sender=part, weak=False, dispatch_uid=f"corroboration-delete-{part_label}")
+        post_save.connect(entry_saved, sender=kind.model, dispatch_uid=f"corroboration-entry-{label}")
     post_save.connect(source_saved, sender=Source, dispatch_uid="corroboration-source")
     m2m_changed.connect(relays_changed, sender=Source.relays.through, dispatch_uid="corroboration-relays")
-
-
-def migration(label):
-    """A ``RunPython`` function storing the values for every existing entry of ``label``
-    (the historical model has the same fields and relations; the rule is today's)."""
-
-    def store(apps, schema_editor):
-        refresh_all(apps.get_model(label))
-
-    return store

@@ -5,13 +5,10 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.generic import TemplateView
 
-from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation, RelationKind
+from apps.editorial import registry
 from apps.editorial.models import Status
 from apps.events.models import Event
-from apps.quotes.models import Quote
-
-QUOTE_SPEAKERS = ("speaker", "speaker_organization", "speaker_statement")
 
 
 def favicon(request):
@@ -34,24 +31,20 @@ class HomeView(TemplateView):
             .filter(parent__isnull=True)
             .order_by(F("starts_on").desc(nulls_last=True), "name")[:3]
         )
-        context["counts"] = {
-            "claims": Claim.objects.verified().count(),
-            "quotes": Quote.objects.verified().count(),
-            "agreements": Agreement.objects.verified().count(),
-        }
+        context["counts"] = [
+            (kind.model._meta, kind.model.objects.verified().count(), kind.list_url) for kind in registry.entry_types()
+        ]
         context["latest"] = latest_verified(self.latest)
         context["differences"] = where_sources_differ(self.differences)
         return context
 
 
 def latest_verified(limit):
-    """The ``limit`` most recently verified claims, quotes and agreements, newest first."""
+    """The ``limit`` most recently verified entries of every kind, newest first."""
     newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
-    entries = [
-        *Claim.objects.verified().select_related("event", "attributed_to").order_by(*newest)[:limit],
-        *Quote.objects.verified().select_related(*QUOTE_SPEAKERS).order_by(*newest)[:limit],
-        *Agreement.objects.verified().order_by(*newest)[:limit],
-    ]
+    entries = []
+    for kind in registry.entry_types():
+        entries += kind.model.objects.verified().select_related(*kind.shown_with).order_by(*newest)[:limit]
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]
 

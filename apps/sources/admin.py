@@ -1,14 +1,12 @@
 from django.contrib import admin
 
 from apps.editorial.admin import StampedAdmin
-from apps.interchange.admin_actions import export_selected_as_fixture
 
 from .models import Source
 
 
 @admin.register(Source)
 class SourceAdmin(StampedAdmin):
-    actions = [export_selected_as_fixture]
     list_display = ["title", "outlet", "published_on", "kind", "reliability", "language"]
     list_select_related = ["outlet"]
     # No date_hierarchy: its year links cost a MIN/MAX and a DISTINCT over every source

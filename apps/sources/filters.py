@@ -1,7 +1,8 @@
 import django_filters
 
 from apps.actors.models import Organization
-from apps.editorial.public import DateInput, OrderFilter, PublicFilterSet, SearchFilter, choice_filter, used_by
+from apps.editorial.public import DateInput, OrderFilter, PublicFilterSet, choice_filter, used_by
+from apps.search.filters import SearchFilter
 
 from .models import Reliability, Source, SourceKind
 

@@ -1,11 +1,9 @@
 from django.db.models import F
 from django.views.generic import DetailView
 
-from apps.agreements.models import AgreementCitation
-from apps.claims.models import ClaimCitation
+from apps.editorial import registry
 from apps.editorial.models import Status
 from apps.editorial.public import PublicListView, absolute, count_of, first
-from apps.quotes.models import QuoteCitation
 
 from .filters import SourceFilter
 from .models import Source
@@ -23,11 +21,11 @@ class SourceQueryMixin:
 
 def verified_entries():
     """How many verified entries cite the source (an annotation)."""
-    return (
-        count_of(ClaimCitation.objects.filter(claim__status=VERIFIED), "source", "claim", distinct=True)
-        + count_of(QuoteCitation.objects.filter(quote__status=VERIFIED), "source", "quote", distinct=True)
-        + count_of(AgreementCitation.objects.filter(agreement__status=VERIFIED), "source", "agreement", distinct=True)
-    )
+    counts = [
+        count_of(model.objects.filter(**{f"{model.entry_field}__status": VERIFIED}), "source", model.entry_field, True)
+        for model in registry.citation_models()
+    ]
+    return sum(counts[1:], counts[0])
 
 
 class SourceListView(SourceQueryMixin, PublicListView):
@@ -62,15 +60,13 @@ class SourceDetailView(SourceQueryMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
-        citations = {
-            "claims": ClaimCitation.objects.filter(source=source, claim__status=VERIFIED).select_related("claim"),
-            "quotes": QuoteCitation.objects.filter(source=source, quote__status=VERIFIED).select_related(
-                "quote", "quote__speaker", "quote__speaker_organization", "quote__speaker_statement"
-            ),
-            "agreements": AgreementCitation.objects.filter(source=source, agreement__status=VERIFIED).select_related(
-                "agreement"
-            ),
-        }
+        citations = {}
+        for kind in registry.entry_types():
+            entry = kind.citation_model.entry_field
+            shown_with = [entry, *(f"{entry}__{name}" for name in kind.shown_with)]
+            citations[kind.name] = kind.citation_model.objects.filter(
+                source=source, **{f"{entry}__status": VERIFIED}
+            ).select_related(*shown_with)
         spans, cited_by, more = set(), {}, False
         for kind, rows in citations.items():
             spans.update(rows.values_list("start", "end").distinct())
@@ -83,6 +79,7 @@ class SourceDetailView(SourceQueryMixin, DetailView):
             cited_by[kind] = list(entries.items())
         context["marked_body"] = mark_passages(source.body, spans)
         context["cited_by"] = cited_by
+        context["cited_by_any"] = any(cited_by.values())
         context["more_cited_by"] = more
         context["passages"] = len(spans)
         return context

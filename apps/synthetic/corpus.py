@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -34,7 +33,7 @@ from django.utils.text import slugify
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
-from apps.editorial.groups import ANALYSTS, EDITORS, sync_groups
+from apps.editorial.groups import ANALYSTS, EDITORS
 from apps.editorial.models import ContentVersion, Status, Topic
 from apps.events.models import Event
 from apps.interchange.fixtures import stamps
@@ -908,8 +907,6 @@ def generator_users(epoch):
             user = User(username=username, is_staff=True, date_joined=epoch)
             user.set_unusable_password()  # nobody signs in as the generator
             user.save()
-        if not Group.objects.filter(name=group_name).exists():
-            sync_groups(django_apps)  # a test database flushed after migrating
         user.groups.add(Group.objects.get(name=group_name))
         users[username] = user.pk
     return users

@@ -2,8 +2,6 @@
 
 from django.db import migrations, models
 
-from apps.site.stored_corroboration import migration
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -33,5 +31,4 @@ class Migration(migrations.Migration):
             name="supporting_sources",
             field=models.PositiveSmallIntegerField(default=0, editable=False, serialize=False),
         ),
-        migrations.RunPython(migration("agreements.agreement"), migrations.RunPython.noop, elidable=True),
     ]

@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from apps.site.stored_corroboration import migration
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -46,5 +44,4 @@ class Migration(migrations.Migration):
                 fields=["status", "corroboration_level", "-verified_at", "-id"], name="claims_clai_status_af095b_idx"
             ),
         ),
-        migrations.RunPython(migration("claims.claim"), migrations.RunPython.noop, elidable=True),
     ]

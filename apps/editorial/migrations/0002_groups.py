@@ -1,10 +1,9 @@
 from django.db import migrations
 
-
-def create_groups(apps, schema_editor):
-    from apps.editorial.groups import sync_groups
-
-    sync_groups(apps)
+# The groups and their permissions are kept in step with the registered models after
+# every migrate (``apps.editorial.groups``, connected in EditorialConfig.ready()): a
+# migration that imported them would break whenever a model moved. This migration once
+# created them; it stays so that databases that applied it keep a consistent history.
 
 
 class Migration(migrations.Migration):
@@ -12,12 +11,6 @@ class Migration(migrations.Migration):
         ("editorial", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("actors", "0001_initial"),
-        ("events", "0001_initial"),
-        ("sources", "0001_initial"),
-        ("agreements", "0001_initial"),
-        ("quotes", "0001_initial"),
-        ("claims", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
+    operations = []

@@ -132,7 +132,7 @@ def objects(fixture_text):
 
 def keys(fixture_text, label):
     """The natural keys of the objects of ``label`` in an export, as the file orders them."""
-    paths = fixtures.NATURAL_KEYS[label]
+    paths = fixtures.natural_keys()[label]
     result = []
     for obj in objects(fixture_text):
         if obj["model"] == label:
@@ -154,7 +154,7 @@ def fields(fixture_text, label, slug):
 
 def empty_the_corpus():
     """Delete every exported model's rows, children first: an empty database for the corpus."""
-    for label in reversed(fixtures.MODEL_LABELS):
+    for label in reversed(fixtures.model_labels()):
         model = fixtures.get_model(label)
         if label == "events.event":
             model.objects.filter(parent__isnull=False).update(parent=None)

@@ -6,12 +6,12 @@ import random
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db.models import Prefetch
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
+from apps.editorial import registry
 from apps.editorial.models import ContentVersion
 from apps.quotes.models import Quote, QuoteCitation
 from apps.site import stored_corroboration as corroboration
@@ -196,14 +196,14 @@ def test_the_public_filter_reads_the_stored_level(client):
     )
 
 
-def test_the_data_migration_stores_the_values_of_existing_entries():
+def test_refresh_all_stores_the_values_of_every_kind_of_entry():
     make_claim(status="verified", citations=[(make_source(), "said Xi"), (make_source(), "Moscow")])
     make_quote(citations=[(make_source(), "We’re always for peace and dialogue", "contradicts")])
     expected = stored()
     for model in (Claim, Quote):
         model.objects.update(corroboration_level="none", supporting_sources=0)
-    for label in ("claims.claim", "quotes.quote", "agreements.agreement"):
-        corroboration.migration(label)(django_apps, None)
+    for model in registry.entry_models():
+        corroboration.refresh_all(model)
     assert stored() == expected == computed()
     assert {v[0] for v in expected.values()} == {"corroborated", "disputed"}
 

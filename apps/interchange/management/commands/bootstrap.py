@@ -6,10 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import BaseCommand, call_command
 
-from apps.agreements.models import Agreement
-from apps.claims.models import Claim
+from apps.editorial import registry
 from apps.editorial.groups import ANALYSTS, EDITORS
-from apps.quotes.models import Quote
 from apps.sources.models import Source
 
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "summit-2023.json"
@@ -33,7 +31,7 @@ class Command(BaseCommand):
             self.create_accounts()
 
     def load_corpus(self, fixture):
-        existing = sum(model.objects.count() for model in (Source, Claim, Quote, Agreement))
+        existing = sum(model.objects.count() for model in (Source, *registry.entry_models()))
         if existing:
             self.stdout.write(
                 f"The database already holds {existing} sources and entries: the seed corpus is not loaded."
@@ -42,10 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(f"No corpus at {fixture}: starting empty.")
         else:
             call_command("loaddata", str(fixture), verbosity=0)
-            self.stdout.write(
-                f"Loaded {fixture.name}: {Source.objects.count()} sources, {Claim.objects.count()} claims, "
-                f"{Quote.objects.count()} quotes, {Agreement.objects.count()} agreements."
-            )
+            counts = [(Source._meta, Source.objects.count())]
+            counts += [(model._meta, model.objects.count()) for model in registry.entry_models()]
+            shown = ", ".join(f"{count} {opts.verbose_name_plural}" for opts, count in counts)
+            self.stdout.write(f"Loaded {fixture.name}: {shown}.")
 
     def create_accounts(self):
         User = get_user_model()

@@ -2,9 +2,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db.models import Prefetch
 
-from apps.agreements.models import Agreement
-from apps.claims.models import Claim
-from apps.quotes.models import Quote
+from apps.editorial import registry
 from apps.site import stored_corroboration as corroboration
 from apps.sources import text
 from apps.sources.models import Source
@@ -12,7 +10,6 @@ from apps.sources.models import Source
 CHUNK = 2000
 # Sources carry their full text: fewer at a time keeps memory flat.
 SOURCE_CHUNK = 200
-ENTRY_MODELS = (Claim, Quote, Agreement)
 
 
 class Command(BaseCommand):
@@ -31,7 +28,7 @@ class Command(BaseCommand):
         self.quiet = quiet
         self.problems = 0
         checked = self.check_sources()
-        for model in ENTRY_MODELS:
+        for model in registry.entry_models():
             checked += self.check_entries(model)
         summary = f"Checked {checked} sources and entries: {self.problems} problem(s)."
         if self.problems:
@@ -62,7 +59,7 @@ class Command(BaseCommand):
                 self.report(f"source {source.slug}", "Its content hash does not match its text.")
             folded[source.pk] = text.fold(source.body)
         by_pk = {source.pk: source for source in sources}
-        for model in ENTRY_MODELS:
+        for model in registry.entry_models():
             citation_model, entry = model.citations.rel.related_model, model.citations.field.name
             citations = (
                 citation_model.objects.filter(source_id__in=by_pk)
