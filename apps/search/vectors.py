@@ -218,7 +218,7 @@ class Plan:
 
     def __init__(self, declared):
         self.entities = {}
-        # {child table: {entity table: [(hops before, column of the row reached, column of the child)]}}
+        # {child table: {entity table: [(the hops before it, Hop.source, Hop.target)]}}
         self.children = {}
         # {table: ([columns read], {entity table: [SQL selecting the ids of entities to refresh]})}
         self.names = {}
@@ -235,7 +235,7 @@ class Plan:
             groups = {}
             for lookup in getattr(searched, weight):
                 path, conditions = parts(lookup)
-                hops, reached, column = resolve(model, path)
+                hops, _, column = resolve(model, path)
                 where = []
                 for condition_path, value in conditions.items():
                     condition_hops, _, condition_column = resolve(model, condition_path)
@@ -264,6 +264,8 @@ class Plan:
                 elif group.hops[0].kind == "forward":
                     own.append(group.hops[0].source)
                 self.depend(table, pk, group)
+        if not weights:
+            raise ImproperlyConfigured(f"Search: {model._meta.label} declares nothing to search.")
         self.entities[table] = Entity(table, pk, " || ".join(weights), unique(own))
 
     def depend(self, table, pk, group):
@@ -273,8 +275,9 @@ class Plan:
             before = hops[:n]
             if hop.kind != "forward":
                 # Rows added, changed or removed under an entity: citations, an agreement's parties.
-                child = hop.through or hop.table
-                self.children.setdefault(child, {}).setdefault(table, []).append((before, hop.source, hop.target))
+                paths = self.children.setdefault(hop.through or hop.table, {}).setdefault(table, [])
+                if (before, hop.source, hop.target) not in paths:
+                    paths.append((before, hop.source, hop.target))
             if hop.kind == "reverse":
                 continue  # the child's triggers see any change to its rows
             # Columns read from the rows reached: those of the text and its conditions at the

@@ -214,7 +214,16 @@ def test_a_searchable_another_app_declares_needs_nothing_in_search(declare):
     assert found(Event, "walrus") == [] and found(Event, "heron") == []
 
 
-@pytest.mark.parametrize("lookup", ["parent", "nowhere__name", ("name", {"parent__name": "x"})])
-def test_a_declaration_that_makes_no_sql_fails_the_checks_on_every_database(declare, lookup):
-    declare(Event, Searched(A=[lookup]))
+@pytest.mark.parametrize(
+    "searched",
+    [
+        Searched(A=["parent"]),  # a relation, not text
+        Searched(A=["nowhere__name"]),
+        Searched(A=[("name", {"parent__name": "x"})]),  # a condition on another row
+        Searched(),
+    ],
+)
+def test_a_declaration_that_makes_no_sql_fails_the_checks_on_every_database(declare, searched):
+    assert vectors.check_declarations() == []
+    declare(Event, searched)
     assert [error.id for error in vectors.check_declarations()] == ["search.E001"]
