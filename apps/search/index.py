@@ -2,8 +2,9 @@
 
 An entry app gives its ``Searched`` to the entry registry (``EntryType.search``); a model
 that is not an entry (sources) registers here. On PostgreSQL the declarations become the
-stored, weighted ``search_vector`` column and the triggers that keep it current; on
-SQLite, the fields that every word must be found in.
+stored, weighted ``search_vector`` column and the triggers that keep it current
+(``vectors.py``, installed after every ``migrate``); on SQLite, the fields that every
+word must be found in (``query.py``).
 """
 
 from dataclasses import dataclass
@@ -31,12 +32,22 @@ class Searched:
         return [lookup for _, lookup in self.weighted()]
 
 
+def parts(lookup):
+    """``(path, {conditions})`` of a lookup."""
+    return lookup if isinstance(lookup, tuple) else (lookup, {})
+
+
 _others = {}
 
 
 def register(model, searched):
     """Make a model that is not an entry searchable (entries say it when they register)."""
     _others[model] = searched
+
+
+def unregister(model):
+    """Forget a model registered here (for tests that register a throwaway one)."""
+    _others.pop(model, None)
 
 
 def searchables():

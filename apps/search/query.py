@@ -1,11 +1,12 @@
 """Searching claims, quotes, agreements and sources.
 
-On PostgreSQL: full-text search over the stored ``search_vector`` column (see the
-migration) with ``websearch_to_tsquery`` — "quoted phrases", ``or``, ``-word`` — plus
+On PostgreSQL: full-text search over the stored ``search_vector`` column (see
+``vectors.py``) with ``websearch_to_tsquery`` — "quoted phrases", ``or``, ``-word`` — plus
 prefix matching of every word, so "agree" finds "agreements"; ranked with
 ``ts_rank``, at most ``RANKED`` matches (see there). On SQLite, where no such column
 exists, every word (or "quoted phrase") must occur, case-insensitively, in one of the
-fields listed in ``FALLBACK_FIELDS``.
+fields the model's search declaration lists (``index.searchables()``), whatever their
+weight.
 """
 
 import re
@@ -16,6 +17,8 @@ from django.db.models import Expression, Q
 from django.db.models.expressions import Col
 
 from apps.editorial.changelists import AtLeast
+
+from .index import parts, searchables
 
 CONFIG = "english"
 MAX_LENGTH = 200
@@ -32,31 +35,6 @@ MAX_LENGTH = 200
 # summit only is met late: 150 ms at 100 000 claims. One row more is kept, so that a
 # count can say "more than RANKED" (``total()``).
 RANKED = 250
-
-# Fields searched on SQLite, per model label: a lookup, or (lookup, {conditions}).
-FALLBACK_FIELDS = {
-    "claims.Claim": ["statement", "citations__excerpt", "attributed_to__name", "event__name"],
-    "quotes.Quote": [
-        "text",
-        "context",
-        "citations__excerpt",
-        "speaker__name",
-        "speaker_organization__name",
-        # A joint statement is named only once it is verified itself.
-        ("speaker_statement__title", {"speaker_statement__status": "verified"}),
-        "occasion__name",
-    ],
-    "agreements.Agreement": [
-        "title",
-        "summary",
-        "citations__excerpt",
-        "place",
-        "parties__name",
-        "signatories__name",
-        "event__name",
-    ],
-    "sources.Source": ["title", "authors", "outlet__name", "body"],
-}
 
 WORDS = re.compile(r"\w+")
 TERMS = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
@@ -131,12 +109,12 @@ def search(queryset, text):
         query = websearch(text)
         return queryset.alias(search_vector=StoredVector()).filter(search_vector=query)
     model = queryset.model
-    fields = FALLBACK_FIELDS[model._meta.label]
+    lookups = [parts(lookup) for lookup in searchables()[model].lookups()]
     for negated, term in fallback_terms(text):
         matching = Q()
-        for field in fields:
-            field, condition = field if isinstance(field, tuple) else (field, {})
-            matching |= Q(**{f"{field}__icontains": term}, **condition)
+        for path, conditions in lookups:
+            # The conditions hold on the same related row: one filter() joins it once.
+            matching |= Q(**{f"{path}__icontains": term}, **conditions)
         # A subquery, so joins through citations or parties do not repeat rows.
         condition = Q(pk__in=model._default_manager.filter(matching).values("pk"))
         queryset = queryset.exclude(condition) if negated else queryset.filter(condition)

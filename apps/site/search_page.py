@@ -2,23 +2,14 @@ from django import forms
 from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
-from apps.agreements.models import Agreement
-from apps.claims.models import Claim
+from apps.editorial import registry
 from apps.editorial.changelists import AtLeast
-from apps.quotes.models import Quote
 from apps.search import query as search
 from apps.sources.models import Source
 
-# What the search page shows of each kind: its list (for "all N results") and the field
-# a snippet is cut from.
-GROUPS = [
-    ("claims", "Claims", "claims:list", "statement"),
-    ("quotes", "Quotes", "quotes:list", "text"),
-    ("agreements", "Agreements", "agreements:list", "title"),
-    ("sources", "Sources", "sources:list", "body"),
-]
 PER_GROUP = 5
 
 
@@ -32,25 +23,35 @@ class SearchForm(forms.Form):
     )
 
 
-def candidates():
-    return {
-        "claims": Claim.objects.public().with_evidence().select_related("event"),
-        "quotes": Quote.objects.public()
-        .with_evidence()
-        .select_related("speaker", "speaker_organization", "speaker_statement"),
-        "agreements": Agreement.objects.public().with_evidence(),
-        "sources": Source.objects.select_related("outlet"),
-    }
+def kinds():
+    """``[(name, URL name of its list, candidates, is an entry)]``: each kind of entry in the
+    registry's order, then sources (not an entry: its own group, a snippet of its text)."""
+    entries = [
+        (t.name, t.list_url, t.model.objects.public().with_evidence().select_related(*t.shown_with), True)
+        for t in registry.entry_types()
+        if t.search is not None
+    ]
+    return [
+        *entries,
+        (str(Source._meta.verbose_name_plural), "sources:list", Source.objects.select_related("outlet"), False),
+    ]
+
+
+def described(names):
+    """ "claims, quotes, agreements and sources" """
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 class SearchView(TemplateView):
-    """One box across claims, quotes, agreements and sources; results grouped by kind."""
+    """One box across every kind of entry and sources; results grouped by kind, entries in
+    the order their apps are installed (the registry's)."""
 
     template_name = "site/search.html"
 
     def get(self, request, *args, **kwargs):
         form = SearchForm(request.GET or None)
-        context = self.get_context_data(form=form, groups=[], text="")
+        names = [name for name, _, _, _ in kinds()]
+        context = self.get_context_data(form=form, groups=[], text="", kinds=described(names))
         if form.is_bound and not form.is_valid():
             return self.render_to_response(context, status=400)
         text = form.cleaned_data["q"] if form.is_bound else ""
@@ -66,20 +67,20 @@ class SearchView(TemplateView):
 
     def groups(self, text):
         groups = []
-        querysets = candidates()
-        for key, label, list_url, field in GROUPS:
-            found = search.ranked(querysets[key], text)
-            if key == "sources":
-                # A snippet of the text around the matches (the short fields of entries
-                # are shown whole, with the words marked).
-                found = search.with_headline(found, text, field, max_fragments=2, max_words=30, min_words=15)
+        for name, list_url, candidates, entries in kinds():
+            found = search.ranked(candidates, text)
+            if not entries:
+                # A snippet of a source's text around the matches (the short fields of
+                # entries are shown whole, with the words marked).
+                found = search.with_headline(found, text, "body", max_fragments=2, max_words=30, min_words=15)
             # The total rides along on every row: one query per group.
             found = found.annotate(total=Window(Count("pk")))
             results = list(found[:PER_GROUP])
             groups.append(
                 {
-                    "key": key,
-                    "label": label,
+                    "key": name,
+                    "label": capfirst(name),
+                    "entries": entries,
                     "results": results,
                     "total": search.total(found, text, results[0].total if results else 0),
                     "all_url": f"{reverse(list_url)}?{urlencode({'q': text})}",

@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from apps.editorial import registry
+
 register = template.Library()
 
 # As Django's json_script: <, > and & inside the data cannot end the script element.
@@ -29,3 +31,14 @@ def corroboration_badge(entry):
 def kind_label(entry):
     """ "Claim", "Quote", "Agreement": what kind of entry this is."""
     return entry._meta.verbose_name.capitalize()
+
+
+@register.simple_tag(takes_context=True)
+def entry_item(context, entry, **options):
+    """An entry in a list, whatever its kind: its type's item template
+    (``includes/<model_name>_item.html``), which reads it as ``<model_name>``, with
+    ``options`` (``headline``, ``badge``, ``level``) as ``{% include ... with %}`` gives them.
+    """
+    template = context.template.engine.get_template(registry.entry_type(entry).template)
+    with context.push(**{entry._meta.model_name: entry}, **options):
+        return template.render(context)

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from apps.editorial import registry
 from apps.search.query import START, STOP, fallback_terms
 
 register = template.Library()
@@ -32,20 +33,17 @@ def highlight(text, query):
     return mark_safe("".join(str(p) for p in pieces))
 
 
-# The text a search result's headline is cut from, per model.
-HEADLINE_FIELDS = {"claims.claim": "statement", "quotes.quote": "text", "agreements.agreement": "title"}
-
-
 @register.filter
 def search_headline(result, text):
     """The matched words of a search result in context: PostgreSQL's headline, or (on
     SQLite) the field with the words marked, cut around the first match for a source."""
     if getattr(result, "headline", None) is not None:
         return headline(result.headline)
-    field = HEADLINE_FIELDS.get(result._meta.label_lower)
-    if field:
-        return highlight(getattr(result, field), text)
-    return highlight(snippet(result.body, text), text)
+    try:
+        field = registry.entry_type(result).headline_field
+    except KeyError:  # a source
+        return highlight(snippet(result.body, text), text)
+    return highlight(getattr(result, field) if field else str(result), text)
 
 
 def snippet(body, text, width=160):

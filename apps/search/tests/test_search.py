@@ -45,6 +45,13 @@ def test_it_finds_an_entry_by_its_evidence_and_by_who_said_it(client):
     assert "/quotes/xi-peace-and-dialogue/" in results(client, "Jinping")["quotes"]
 
 
+def test_an_alias_finds_what_the_name_finds(client):
+    """On both databases: the fallback searches every field the declaration lists."""
+    speaker = make_person(name="Xi Jinping", aliases="Chairman Xi\nXi Dada")
+    quote = make_quote(status="verified", speaker=speaker, citations=[(make_source(), "said Xi")])
+    assert results(client, "dada")["quotes"] == [quote.get_absolute_url()]
+
+
 def test_it_never_finds_unpublished_work(client):
     make_summit_corpus()
     found = results(client, "gas shipments")
