@@ -89,6 +89,9 @@ def register(entry_type):
             reversion.register(related)
     if not reversion.is_registered(model):
         reversion.register(model, follow=entry_type.follow())
+    from . import stored_corroboration
+
+    stored_corroboration.connect(entry_type)
     return entry_type
 
 

@@ -28,9 +28,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from apps.editorial import workflow
+from apps.editorial import stored_corroboration, workflow
 from apps.editorial.models import ContentVersion, Status
-from apps.site import stored_corroboration
 from apps.sources import text
 
 from .fixtures import (

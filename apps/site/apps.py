@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class SiteConfig(AppConfig):
-    """The public pages that span entry types, the page cache and the stored corroboration."""
+    """The public pages that span entry types (home, search, feeds, sitemaps) and the page cache."""
 
     name = "apps.site"
     label = "site"
@@ -13,9 +13,7 @@ class SiteConfig(AppConfig):
 
         from summitcms.lib.statistics import refresh_statistics
 
-        from . import stored_corroboration
         from .cache import connect_signals
 
         connect_signals()
-        stored_corroboration.connect_signals()
         post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="site-refresh-statistics")

@@ -33,12 +33,12 @@ from django.utils.text import slugify
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
+from apps.editorial import stored_corroboration
 from apps.editorial.groups import ANALYSTS, EDITORS
 from apps.editorial.models import ContentVersion, Status, Topic
 from apps.events.models import Event
 from apps.interchange.fixtures import stamps
 from apps.quotes.models import Quote, QuoteCitation
-from apps.site import stored_corroboration
 from apps.sources import text
 from apps.sources.models import Source
 

@@ -3,7 +3,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db.models import Prefetch
 
 from apps.editorial import registry
-from apps.site import stored_corroboration as corroboration
+from apps.editorial import stored_corroboration as corroboration
 from apps.sources import text
 from apps.sources.models import Source
 

@@ -12,9 +12,9 @@ from django.db.models import Prefetch
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
 from apps.editorial import registry
+from apps.editorial import stored_corroboration as corroboration
 from apps.editorial.models import ContentVersion
 from apps.quotes.models import Quote, QuoteCitation
-from apps.site import stored_corroboration as corroboration
 from apps.sources.models import Source
 from tests.builders import make_claim, make_editor, make_organization, make_quote, make_source
 

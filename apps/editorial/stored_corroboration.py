@@ -29,9 +29,8 @@ import threading
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from apps.editorial import registry
-from apps.editorial.corroboration import corroboration
-from apps.sources.models import Source
+from . import registry
+from .corroboration import corroboration
 
 CHUNK = 500
 
@@ -65,20 +64,20 @@ class _Relays:
 
 class _SourceStub:
     """A source with only what the independence rule reads (its id, its outlet, the
-    outlets it relays), judged by the rule itself, ``Source.is_independent_of``.
+    outlets it relays), judged by the rule itself, the source model's ``is_independent_of``.
 
     A ``Source`` instance with ``relays`` prefetched gives the same answers, but builds
     a related manager on every read of ``relays``: recomputing an import of 100 000
     claims spent most of its time there.
     """
 
-    __slots__ = ("pk", "outlet_id", "relays")
+    __slots__ = ("pk", "outlet_id", "relays", "rule")
 
-    def __init__(self, pk, outlet_id, relayed_ids):
-        self.pk, self.outlet_id, self.relays = pk, outlet_id, _Relays(relayed_ids)
+    def __init__(self, pk, outlet_id, relayed_ids, rule):
+        self.pk, self.outlet_id, self.relays, self.rule = pk, outlet_id, _Relays(relayed_ids), rule
 
     def is_independent_of(self, other):
-        return Source.is_independent_of(self, other)
+        return self.rule(self, other)
 
 
 def _citation_model(model):
@@ -128,7 +127,7 @@ def compute(model, pks):
         ):
             relays.setdefault(source_id, set()).add(organization_id)
         sources = {
-            source_id: _SourceStub(source_id, outlet_id, relays.get(source_id, ()))
+            source_id: _SourceStub(source_id, outlet_id, relays.get(source_id, ()), source_model.is_independent_of)
             for source_id, outlet_id in {(row[2], row[3]) for row in rows}
         }
         cited = {pk: [] for pk in chunk}
@@ -318,10 +317,11 @@ def source_saved(sender, instance, created=False, raw=False, using=None, **kwarg
     _remember(instance, "outlet_id")
 
 
-def relays_changed(sender, instance, action, reverse, pk_set, using=None, **kwargs):
+def relays_changed(sender, instance, action, reverse, pk_set, model=None, using=None, **kwargs):
     if action == "pre_clear" and reverse:
         # The organization's sources are gone after the clear: note them now.
-        instance._corroboration_cleared = set(Source.objects.filter(relays=instance).values_list("pk", flat=True))
+        sources = sender.objects.filter(**{f"{sender_column(sender, instance)}": instance.pk})
+        instance._corroboration_cleared = set(sources.values_list(source_column(sender, model), flat=True))
         return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -335,19 +335,32 @@ def relays_changed(sender, instance, action, reverse, pk_set, using=None, **kwar
         _recompute(model, ids, False, using)
 
 
-def connect_signals():
-    """Called from SiteConfig.ready(), for every registered kind of entry."""
-    for kind in registry.entry_types():
-        label = kind.label
-        citation = kind.citation_model
-        post_save.connect(citation_saved, sender=citation, dispatch_uid=f"corroboration-save-{label}-citation")
-        post_delete.connect(citation_deleted, sender=citation, dispatch_uid=f"corroboration-delete-{label}-citation")
-        for part, _ in kind.part_models:
-            saved = functools.partial(part_saved, entry_model=kind.model)
-            deleted = functools.partial(part_deleted, entry_model=kind.model)
-            part_label = part._meta.label_lower
-            post_save.connect(saved, sender=part, weak=False, dispatch_uid=f"corroboration-save-{part_label}")
-            post_delete.connect(deleted, sender=part, weak=False, dispatch_uid=f"corroboration-delete-{part_label}")
-        post_save.connect(entry_saved, sender=kind.model, dispatch_uid=f"corroboration-entry-{label}")
-    post_save.connect(source_saved, sender=Source, dispatch_uid="corroboration-source")
-    m2m_changed.connect(relays_changed, sender=Source.relays.through, dispatch_uid="corroboration-relays")
+def sender_column(through, instance):
+    """The column of the many-to-many ``through`` table that points at ``instance``'s model."""
+    return next(f.attname for f in through._meta.concrete_fields if f.related_model is type(instance))
+
+
+def source_column(through, source_model):
+    return next(f.attname for f in through._meta.concrete_fields if f.related_model is source_model)
+
+
+def connect(kind):
+    """Keep the stored corroboration of a kind of entry current (called when it registers):
+    on every write of its entries, citations and parts, and of the sources they cite."""
+    label = kind.label
+    citation = kind.citation_model
+    post_save.connect(citation_saved, sender=citation, dispatch_uid=f"corroboration-save-{label}-citation")
+    post_delete.connect(citation_deleted, sender=citation, dispatch_uid=f"corroboration-delete-{label}-citation")
+    for part, _ in kind.part_models:
+        saved = functools.partial(part_saved, entry_model=kind.model)
+        deleted = functools.partial(part_deleted, entry_model=kind.model)
+        part_label = part._meta.label_lower
+        post_save.connect(saved, sender=part, weak=False, dispatch_uid=f"corroboration-save-{part_label}")
+        post_delete.connect(deleted, sender=part, weak=False, dispatch_uid=f"corroboration-delete-{part_label}")
+    post_save.connect(entry_saved, sender=kind.model, dispatch_uid=f"corroboration-entry-{label}")
+    source = citation._meta.get_field("source").related_model
+    source_label = source._meta.label_lower
+    post_save.connect(source_saved, sender=source, dispatch_uid=f"corroboration-{source_label}")
+    m2m_changed.connect(
+        relays_changed, sender=source.relays.through, dispatch_uid=f"corroboration-{source_label}-relays"
+    )

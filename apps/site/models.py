@@ -1,0 +1,1 @@
+"""The page cache's content version lives here once it moves from the kernel."""
