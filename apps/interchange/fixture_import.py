@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from apps.editorial import stored_corroboration, workflow
 from apps.editorial.models import ContentVersion, Status
 from apps.sources import text
+from summitcms.lib.fields import auto_timestamps
 
 from .fixtures import (
     NOT_EXPORTED,
@@ -41,7 +42,6 @@ from .fixtures import (
     m2m_keys,
     model_labels,
     natural_keys,
-    stamps,
     value_paths,
 )
 from .fixtures import (
@@ -770,7 +770,7 @@ class FixtureImport:
         """Set the file's values on ``instance``, and now on the stamps it leaves empty."""
         for attname, value in self.assigned(item).items():
             setattr(instance, attname, value)
-        for stamp in stamps(item.model):
+        for stamp in auto_timestamps(item.model):
             if getattr(instance, stamp.attname) is None:
                 setattr(instance, stamp.attname, now)
         return instance
@@ -833,7 +833,7 @@ class FixtureImport:
         row = []
         for model_field in fields:
             value = given[model_field.attname] if model_field.attname in given else model_field.get_default()
-            if value is None and model_field in stamps(item.model):
+            if value is None and model_field in auto_timestamps(item.model):
                 value = now  # a stamp the file leaves out: now, as if the object were saved here
             row.append(model_field.get_db_prep_save(value, database))
         return row

@@ -50,16 +50,6 @@ def get_model(label):
     return django_apps.get_model(label)
 
 
-@functools.cache
-def stamps(model):
-    """The ``auto_now`` and ``auto_now_add`` fields of ``model``."""
-    return [
-        f
-        for f in model._meta.local_concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-
-
 def label_of(model):
     return model._meta.label_lower
 

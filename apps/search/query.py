@@ -16,7 +16,7 @@ from django.db import connections
 from django.db.models import Expression, Q
 from django.db.models.expressions import Col
 
-from apps.editorial.changelists import AtLeast
+from summitcms.lib.counting import AtLeast
 
 from .index import parts, searchables
 

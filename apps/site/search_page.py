@@ -6,9 +6,9 @@ from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
 from apps.editorial import registry
-from apps.editorial.changelists import AtLeast
 from apps.search import query as search
 from apps.sources.models import Source
+from summitcms.lib.counting import AtLeast
 
 PER_GROUP = 5
 

@@ -37,10 +37,10 @@ from apps.editorial import stored_corroboration
 from apps.editorial.groups import ANALYSTS, EDITORS
 from apps.editorial.models import ContentVersion, Status, Topic
 from apps.events.models import Event
-from apps.interchange.fixtures import stamps
 from apps.quotes.models import Quote, QuoteCitation
 from apps.sources import text
 from apps.sources.models import Source
+from summitcms.lib.fields import auto_timestamps
 
 from . import vocabulary as words
 
@@ -886,7 +886,7 @@ def stored_timestamps(models):
     ``auto_now``/``auto_now_add`` fields overwrite any value on insert; the generator's
     times must come from the seed, so the flags are off while it writes.
     """
-    fields = [f for m in models for f in stamps(m)]
+    fields = [f for m in models for f in auto_timestamps(m)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     try:
         for f in fields:
