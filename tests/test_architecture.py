@@ -68,12 +68,11 @@ def test_the_kernel_imports_no_other_app_even_inside_a_function():
     } == set()
 
 
-def test_the_check_would_see_a_label():
-    sample = KERNEL / "tests" / "label_sample.py"
+def test_the_check_would_see_a_label(tmp_path):
+    sample = tmp_path / "label_sample.py"
     sample.write_text(
-        'def f(apps):\n    """Mentions claims.Claim in a docstring only."""\n    return apps.get_model("claims.Claim")\n'
+        "def f(apps):\n"
+        '    """Mentions claims.Claim in a docstring only."""\n'
+        '    return apps.get_model("claims.Claim")\n'
     )
-    try:
-        assert strings_naming_other_apps(sample) == [("label_sample.py", 3, "claims.Claim")]
-    finally:
-        sample.unlink()
+    assert strings_naming_other_apps(sample) == [("label_sample.py", 3, "claims.Claim")]
