@@ -72,8 +72,12 @@ class StampedAdmin(CappedCountAdmin):
         ]
 
     def history_view(self, request, object_id, extra_context=None):
+        # Permission before existence, as restore_view: Django's view looks the record up
+        # first and redirects when it is missing, which tells someone without access which
+        # records exist. And refused before the timeline is built, not after.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
-        # Refused before the timeline is built, not after (Django's view checks later).
         if obj is not None and not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         rows = history.timeline(obj) if obj is not None else []

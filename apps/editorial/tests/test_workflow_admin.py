@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -278,3 +280,13 @@ def test_history_is_refused_to_staff_without_access_before_any_of_it_is_read(cli
     client.force_login(make_user("no-access", is_staff=True))
     response = client.get(reverse("admin:claims_claim_history", args=[in_review.pk]))
     assert response.status_code == 403
+
+
+def test_history_refuses_staff_without_access_before_looking_the_record_up(client, in_review):
+    client.force_login(make_user("no-access", is_staff=True))
+    missing = reverse("admin:claims_claim_history", args=[in_review.pk + 1000])
+    # A redirect for a missing record and a 403 for an existing one would tell which exist.
+    assert client.get(missing).status_code == 403
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:claims_claim_history", args=[in_review.pk])).status_code == 403
+    assert [query["sql"] for query in queries if Claim._meta.db_table in query["sql"]] == []
