@@ -24,6 +24,19 @@ from apps.editorial.testing import (
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What spreadsheets may skip before a formula: every kind of space and line break, control
+# characters, invisible format characters. A few of each, alone and mixed.
+SKIPPED = [
+    " ", "  ", "\t", " \t", "\t ", "\r", "\n", "\r\n", " \n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+    "\xa0", "\u1680", "\u2000", "\u2007", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000",
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad", "\xa0\u3000\u200b",
+]  # fmt: skip
+
+
+def could_be_a_formula(cell):
+    """Told apart without the code under test: what a spreadsheet could run."""
+    shown = cell.lstrip("".join(chr(c) for c in range(0x20)) + "".join(SKIPPED))
+    return cell.startswith(FORMULA_STARTS) or shown.startswith(FORMULA_STARTS)
 
 
 def nasty(label, start="="):
@@ -60,7 +73,17 @@ SHOWN = [
 ]
 # Each formula start once or more, so that every one is seen neutralised in the CSV.
 STARTS = dict(zip(SHOWN, ["=", "+", "-", "@", "\t", "\r"] * 4, strict=False))
-STARTS["person-country"] = "  ="  # spreadsheets skip the spaces
+# What spreadsheets skip, before the formula: spaces, a tab, a line break, no-break and
+# ideographic spaces, control characters.
+STARTS.update(
+    {
+        "person-role": " \t-",
+        "person-country": "  =",
+        "organization-country": "\n+",
+        "source-authors": "\xa0\u3000@",
+        "agreement-place": "\x0b\x1f=",
+    }
+)
 
 
 def payload(label):
@@ -264,7 +287,21 @@ def test_no_csv_cell_can_become_a_formula(client, hostile_site, path):
     header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
     assert rows
     cells = [cell for row in rows for cell in row]
-    assert [cell for cell in cells if cell.lstrip(" ").startswith(FORMULA_STARTS)] == []
+    assert [cell for cell in cells if could_be_a_formula(cell)] == []
     # The text is all there, after the apostrophe that makes it text.
     payloads = {payload(label) for label in SHOWN}
     assert any(cell.startswith("'") and cell[1:] in payloads for cell in cells)
+
+
+@pytest.mark.parametrize("formula", ["=", "+", "-", "@"])
+def test_no_csv_cell_is_a_formula_after_what_spreadsheets_skip(client, formula):
+    source = make_source()
+    statements = [f'{skipped}{formula}HYPERLINK("https://evil.example")' for skipped in SKIPPED]
+    for statement in statements:
+        make_claim(statement=statement, citations=[(source, "three-day visit")], status="verified")
+    response = client.get("/claims/?format=csv")
+    assert response.status_code == 200
+    header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
+    cells = [row[header.index("statement")] for row in rows]
+    assert sorted(cells) == sorted("'" + statement for statement in statements)
+    assert not any(could_be_a_formula(cell) for cell in cells)
