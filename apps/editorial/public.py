@@ -14,6 +14,8 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
@@ -32,6 +34,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # every kind (no-break, ideographic, line separator...), control characters, and
 # invisible format characters (zero-width space, byte-order mark).
 SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+
+# Stored addresses a public page may link to. The admin's forms accept only web
+# addresses, but the shell, import_fixtures or loaddata can store javascript: or data:.
+WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+def web_url(value):
+    """``value`` if it is an http or https address to link to, else "" (show it as text)."""
+    try:
+        WEB_URL(value)
+    except ValidationError:
+        return ""
+    return value
 
 
 def count_of(queryset, outer_field, counted="pk", distinct=False):

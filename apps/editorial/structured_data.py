@@ -6,6 +6,8 @@ Google's ClaimReview asks for ``claimReviewed``, ``reviewRating`` with a textual
 the claim is corroborated, so the rating is the corroboration label.
 """
 
+from .public import web_url
+
 PUBLISHER = "SummitCMS"
 
 
@@ -20,7 +22,7 @@ def date(value):
 def creative_work(source):
     """A source as the article it is. Reads ``source.outlet``: select it."""
     work = {"@type": "CreativeWork", "headline": source.title}
-    if source.url:
+    if web_url(source.url):
         work["url"] = source.url
     if source.published_on:
         work["datePublished"] = source.published_on.isoformat()

@@ -6,9 +6,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from apps.editorial.public import web_url
 from apps.search.query import START, STOP, fallback_terms
 
 register = template.Library()
+# {% with href=source.url|web_url %}: the address if a link may point to it, else "".
+register.filter("web_url", web_url)
 
 # As Django's json_script: <, > and & inside the data cannot end the script element.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
