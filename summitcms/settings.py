@@ -257,7 +257,9 @@ AXES_CLIENT_IP_CALLABLE = "summitcms.proxy.client_address"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "summitcms.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

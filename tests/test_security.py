@@ -364,3 +364,16 @@ def test_a_bad_request_shows_the_site_page(failing_site):
     response = failing_site.get("/suspicious/")
     assert response.status_code == 400
     assert "Bad request" in response.content.decode() and "tampered input" not in response.content.decode()
+
+
+def test_a_refusal_is_logged_as_one_warning_line(client, caplog):
+    client.force_login(make_user(is_staff=True))
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 403
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert (
+        record.levelno == logging.WARNING
+        and record.getMessage() == "Forbidden (Permission denied): /admin/claims/claim/"
+    )
+    assert record.exc_info is None and "Traceback" not in caplog.text
