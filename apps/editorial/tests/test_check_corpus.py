@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from apps.claims.models import Claim, ClaimCitation
 from apps.editorial.testing import make_claim, make_editor, make_quote, make_source
@@ -26,8 +27,9 @@ def check():
 def sound_corpus():
     source = make_source()
     editor = make_editor()
-    claim = make_claim(citations=[(source, "three-day visit")], status="verified", verified_by=editor, slug="sound")
-    quote = make_quote(citations=[(source, "We’re always for peace and dialogue")], status="verified", slug="peace")
+    verified = {"status": "verified", "verified_at": timezone.now()}
+    claim = make_claim(citations=[(source, "three-day visit")], verified_by=editor, slug="sound", **verified)
+    quote = make_quote(citations=[(source, "We’re always for peace and dialogue")], slug="peace", **verified)
     return source, claim, quote
 
 
