@@ -56,7 +56,9 @@ class VersionedForm(forms.ModelForm):
 
 
 class VersionedRowForm(VersionedForm):
-    """A row of an inline: written, and so checked, only when the person changed it."""
+    """A row of an inline: written, and so checked, only when what the page sends differs
+    from the row as it is now. A stale row differs (it holds the old values), whether or
+    not the person touched it: written back, it would undo the other person's edit."""
 
     def is_saved(self):
         return self.has_changed()
@@ -171,7 +173,8 @@ class StampedAdmin(SeenVersionMixin, CappedCountAdmin):
         errors = []
         if request.method == "POST":
             try:
-                history.restore(obj, version, request.user, expected_version=request.POST.get("version"))
+                # The page sends the version it shows; a POST without one is refused, not let through.
+                history.restore(obj, version, request.user, expected_version=request.POST.get("version", ""))
             except ValidationError as error:
                 errors = error.messages
             else:
@@ -340,7 +343,8 @@ class EntryAdmin(StampedAdmin):
         errors = []
         if request.method == "POST":
             try:
-                workflow.apply(obj, name, request.user, note=note, expected_version=request.POST.get("version"))
+                version = request.POST.get("version", "")  # refused when missing, as in restore_view
+                workflow.apply(obj, name, request.user, note=note, expected_version=version)
             except Conflict as conflict:
                 self.message_user(request, " ".join(conflict.messages), messages.ERROR)
                 return redirect(change_url)

@@ -196,8 +196,8 @@ def restore(obj, version, user, expected_version=None):
                     for pk, data in snapshot.items():
                         # The row as it is, when it is still there: a relation keeps counting its version.
                         child = child_model._default_manager.filter(pk=pk).first() or child_model(pk=pk)
-                        for field in child_model._meta.concrete_fields:
-                            if field.attname in data and not field.primary_key:
+                        for field in content_fields(child_model):
+                            if field.attname in data:
                                 setattr(child, field.attname, data[field.attname])
                         if isinstance(child, Versioned):
                             child.stamp(user)
