@@ -283,25 +283,30 @@ class Entry(TracksLoaded, Stamped):
             return []
         return [problem for c in self.citations.all() if (problem := c.anchor_problem())]
 
-    # What ``record_problems`` reads: an import checks a file's entries on these alone.
+    # What the workflow records with a status, which ``record_problems_of`` checks.
     RECORD_FIELDS = ("status", "verified_at", "retracted_at", "correction")
 
-    def record_problems(self):
-        """What the workflow records with a status, missing from this entry: sentences.
+    @staticmethod
+    def record_problems_of(status, verified_at, retracted_at, correction):
+        """What the workflow records with ``status`` and is missing here: sentences.
 
         A verified entry says when it was verified; a retracted one when, and the
         correction readers see in its place. ``workflow.apply`` writes nothing that breaks
-        this; ``import_fixtures`` refuses it and ``check_corpus`` reports it.
+        this, ``import_fixtures`` refuses it (on a file's values, without building an
+        entry for each) and ``check_corpus`` reports it.
         """
         problems = []
-        if self.status == Status.VERIFIED and self.verified_at is None:
+        if status == Status.VERIFIED and verified_at is None:
             problems.append("A verified entry needs the time it was verified (verified_at).")
-        if self.status == Status.RETRACTED:
-            if not (self.correction or "").strip():
+        if status == Status.RETRACTED:
+            if not (correction or "").strip():
                 problems.append("A retracted entry needs a correction note for readers.")
-            if self.retracted_at is None:
+            if retracted_at is None:
                 problems.append("A retracted entry needs the time it was retracted (retracted_at).")
         return problems
+
+    def record_problems(self):
+        return self.record_problems_of(**{name: getattr(self, name) for name in self.RECORD_FIELDS})
 
     def integrity_problems(self, four_eyes=True, anchors=True):
         """Every rule of the design this entry breaks, as sentences (empty when sound).
