@@ -1,5 +1,4 @@
 import reversion
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -7,7 +6,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic, TracksLoaded, Versioned
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, LocallyStamped, Status, Topic, TracksLoaded
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -185,7 +184,7 @@ class ClaimRelationManager(models.Manager):
 
 
 @reversion.register()
-class ClaimRelation(TracksLoaded, Versioned):
+class ClaimRelation(TracksLoaded, LocallyStamped):
     """“from_claim contradicts / refines / duplicates to_claim”."""
 
     Kind = RelationKind
@@ -195,17 +194,6 @@ class ClaimRelation(TracksLoaded, Versioned):
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")
     kind = models.CharField(max_length=20, choices=RelationKind.choices)
     note = models.CharField(max_length=500, blank=True)
-    # Who changed it last here, for the conflict message; not in fixtures, like the version.
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        serialize=False,
-    )
-    updated_at = models.DateTimeField(auto_now=True, null=True, serialize=False)
 
     objects = ClaimRelationManager()
 

@@ -65,16 +65,15 @@ class VersionedRowForm(VersionedForm):
 
 
 class SeenVersionMixin:
-    """Puts the hidden ``seen_version`` in the form of a versioned model (admin or inline)."""
+    """Puts the hidden ``seen_version`` in the form of a versioned model (admin or inline);
+    the admin shows only the fields of its fieldsets."""
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (name, {**options, "fields": list(options["fields"])})
             for name, options in super().get_fieldsets(request, obj)
         ]
-        if issubclass(self.model, Versioned) and not any(
-            "seen_version" in options["fields"] for _, options in fieldsets
-        ):
+        if not any("seen_version" in options["fields"] for _, options in fieldsets):  # without ``fields``
             fieldsets[0][1]["fields"].append("seen_version")
         return fieldsets
 

@@ -39,8 +39,9 @@ class Versioned(models.Model):
     opened at, and ``check_version`` (on the row locked for the save) refuses it, naming
     who changed the record and when, once someone else has saved in between; the person
     keeps what they typed. Concrete models have ``updated_by`` and ``updated_at`` for that
-    message (``Stamped`` gives them). The counter is this instance's own: it never
-    travels in a fixture (entries keep theirs in their exports, for older files' sake).
+    message (``Stamped`` or ``LocallyStamped`` gives them). The counter is this
+    instance's own: it never travels in a fixture (entries' fixtures have always carried
+    theirs, and an import keeps this instance's: ``fixture_import.LOCAL_FIELDS``).
     """
 
     version = models.PositiveIntegerField(default=1, editable=False, serialize=False)
@@ -76,7 +77,7 @@ class Versioned(models.Model):
         """Who changed this record and when, for a person whose copy is stale (a query for the who)."""
         who = self.updated_by.get_username() if self.updated_by_id else "someone else"
         when = ""
-        if self.updated_at is not None:  # a topic or a relation loaded from a fixture has no time yet
+        if self.updated_at is not None:  # see LocallyStamped
             when = f" at {date_format(timezone.localtime(self.updated_at), 'j F Y, H:i:s')} (UTC)"
         return (
             f"“{self}” was changed by {who}{when}, after you opened it. "
@@ -84,12 +85,11 @@ class Versioned(models.Model):
         )
 
 
-@reversion.register()
-class Topic(Versioned):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    # Who changed it last here, for the conflict message; not in fixtures, like the version.
+class LocallyStamped(Versioned):
+    """A versioned record whose fixtures carry no stamps (topics, claim relations): who
+    changed it last on this instance, and when, for the conflict message. Like the
+    version, never exported; empty for a row that came from a fixture until it is saved."""
+
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -100,6 +100,16 @@ class Topic(Versioned):
         serialize=False,
     )
     updated_at = models.DateTimeField(auto_now=True, null=True, serialize=False)
+
+    class Meta:
+        abstract = True
+
+
+@reversion.register()
+class Topic(LocallyStamped):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
 
     objects = SlugNaturalKeyManager()
 
