@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic, TracksLoaded
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, LocallyStamped, Status, Topic, TracksLoaded
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -184,7 +184,7 @@ class ClaimRelationManager(models.Manager):
 
 
 @reversion.register()
-class ClaimRelation(TracksLoaded, models.Model):
+class ClaimRelation(TracksLoaded, LocallyStamped):
     """“from_claim contradicts / refines / duplicates to_claim”."""
 
     Kind = RelationKind
