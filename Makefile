@@ -7,19 +7,36 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve test lint scan load bench clean
+.PHONY: run serve test lint lock scan load bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+
+# Every package pinned with its hashes (make lock): pip refuses a file that differs from
+# what was locked, and a dependency the lock does not list.
+PIP_INSTALL := $(PY) -m pip install --quiet --require-hashes
 
 $(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
+
+## lock: requirements.txt and requirements-dev.txt from the .in lists, with hashes (uv, in var/)
+## Keeps the versions already locked; LOCK_ARGS=--upgrade (or --upgrade-package NAME) for newer ones.
+UV_VERSION ?= 0.13.8
+LOCK_VENV := var/lock-venv
+COMPILE = $(LOCK_VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+$(LOCK_VENV)/bin/uv:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+
+lock: $(LOCK_VENV)/bin/uv
+	$(COMPILE) requirements.in -o requirements.txt
+	$(COMPILE) requirements-dev.in -o requirements-dev.txt
 
 # The W3C Nu HTML checker for the validity tests (needs npm, and Java to run). Without
 # npm those tests are skipped, except under CI, where they fail.

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything below and the server's access log see the client's address.
+    "summitcms.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages skip everything below; the headers above still apply.
@@ -199,7 +201,13 @@ STORAGES = {
 }
 
 # Production hardening; `check --deploy` is clean with DEBUG off.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("DJANGO_BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = envbool("DJANGO_BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies append to X-Forwarded-For in front of the server: the client's address
+# is the value the outermost one appended (summitcms.proxy). Served directly, none.
+TRUSTED_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 1) if BEHIND_TLS_PROXY else 0
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more; got {TRUSTED_PROXY_COUNT}.")
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -248,15 +256,16 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "old_password", "new_password1", "new_password2"]
-if SECURE_PROXY_SSL_HEADER:
-    # Behind the proxy, the client's address is the last one it appended.
-    AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The address the proxy saw, not one the client wrote in X-Forwarded-For (also for a
+# request that did not come through the middleware).
+AXES_CLIENT_IP_CALLABLE = "summitcms.proxy.client_address"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "summitcms.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

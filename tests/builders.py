@@ -1,6 +1,7 @@
 """Small builders for tests: each makes one valid object, with overrides."""
 
 import itertools
+from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -108,6 +109,68 @@ def inline_rows(prefix, rows, initial=0):
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{field}": value for field, value in row.items()})
     return data
+
+
+class FormFields(HTMLParser):
+    """What a browser would submit from the admin's change or add form, as it is."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.in_form, self.select, self.textarea = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id", "").endswith("_form")
+        if not self.in_form or "name" not in attrs and tag != "option":
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "reset", "image"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data.append((attrs["name"], attrs.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "textarea":
+            self.textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self.select = {"name": attrs["name"], "multiple": "multiple" in attrs, "first": None, "chosen": []}
+        elif tag == "option" and self.select is not None:
+            value = attrs.get("value", "")
+            if self.select["first"] is None:
+                self.select["first"] = value
+            if "selected" in attrs:
+                self.select["chosen"].append(value)
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self.textarea:
+            name, value = self.textarea
+            self.data.append((name, value[1:] if value.startswith("\n") else value))
+            self.textarea = None
+        elif tag == "select" and self.select:
+            chosen = self.select["chosen"]
+            if not chosen and not self.select["multiple"] and self.select["first"] is not None:
+                chosen = [self.select["first"]]
+            self.data += [(self.select["name"], value) for value in chosen]
+            self.select = None
+
+
+def form_data(html, changes=None):
+    """What a browser would POST from the admin form in ``html`` (a change or add page,
+    inline rows and hidden fields included), with ``changes`` typed in, and "Save" pressed."""
+    parser = FormFields()
+    parser.feed(html)
+    data = {}
+    for key, value in parser.data:
+        data.setdefault(key, []).append(value)
+    data.update({key: [value] for key, value in (changes or {}).items()})
+    return {key: values if len(values) > 1 else values[0] for key, values in data.items()} | {"_save": "Save"}
 
 
 # A small, realistic corpus for page tests, screenshots and a local demo: two reports of

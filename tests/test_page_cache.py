@@ -238,3 +238,44 @@ def test_a_compressed_page_is_never_stale_either(client):
     claim.status = "retracted"
     claim.save()
     assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == 410  # Gone
+
+
+# Two names of one site, over HTTP and over HTTPS (behind the TLS proxy's header).
+ORIGINS = {
+    "http://localhost": {"HTTP_HOST": "localhost"},
+    "http://127.0.0.1": {"HTTP_HOST": "127.0.0.1"},
+    "https://localhost": {"HTTP_HOST": "localhost", "HTTP_X_FORWARDED_PROTO": "https"},
+    "https://127.0.0.1": {"HTTP_HOST": "127.0.0.1", "HTTP_X_FORWARDED_PROTO": "https"},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["feed", "claim"])
+def test_a_cached_page_only_answers_the_host_and_scheme_it_was_built_for(client, settings, page):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    claim = verified_claim()
+    # The feed's ids and links, the claim's ClaimReview JSON-LD: absolute addresses.
+    url = "/feeds/verified/" if page == "feed" else claim.get_absolute_url()
+    etags = {}
+    for served_from_cache in (False, True):
+        for origin, headers in ORIGINS.items():
+            response, queries = queries_for(client, url, **headers)
+            body = response.content.decode()
+            assert response.status_code == 200 and f"{origin}/" in body, origin
+            assert [other for other in ORIGINS if other != origin and f"{other}/" in body] == [], origin
+            assert (queries == 1) == served_from_cache, origin
+            etags.setdefault(origin, response["ETag"])
+            assert response["ETag"] == etags[origin]
+    assert len(set(etags.values())) == len(ORIGINS)
+    # One origin's validator does not make another's page a 304.
+    assert (
+        client.get(url, HTTP_IF_NONE_MATCH=etags["http://localhost"], **ORIGINS["http://127.0.0.1"]).status_code == 200
+    )
+    assert client.get(url, HTTP_IF_NONE_MATCH=etags["http://localhost"], HTTP_HOST="localhost").status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_not_served_to_a_host_that_is_not_allowed(client):
+    url = verified_claim().get_absolute_url()
+    assert client.get(url, HTTP_HOST="localhost").status_code == 200
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400

@@ -21,7 +21,6 @@ savepoint rolled back after it, so a cell that deletes or verifies leaves nothin
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from types import SimpleNamespace
 
@@ -44,6 +43,7 @@ from apps.claims.models import Claim, ClaimRelation
 from apps.editorial.models import Topic
 from apps.quotes.models import Quote
 from tests.builders import (
+    form_data,
     make_agreement,
     make_analyst,
     make_claim,
@@ -181,7 +181,7 @@ class Model:
 
 MODELS = [
     Model("claims", "claim", "claim_draft", "claim_draft", "notes", ANALYST, ALL, more_actions=True),
-    Model("claims", "claimrelation", "relation", "relation", "note", ALL, ALL, restorable=False),
+    Model("claims", "claimrelation", "relation", "relation", "note", ALL, ALL),
     Model("quotes", "quote", "quote_draft", "quote_draft", "notes", ANALYST, ALL, more_actions=True, reveals=False),
     Model("agreements", "agreement", "agreement_draft", "agreement_draft", "notes", ANALYST, ALL, more_actions=True),
     Model("sources", "source", "source", "source_spare", "notes", ANALYST, ALL, more_actions=True, reveals=False),
@@ -578,56 +578,6 @@ CELLS = [pytest.param(row, role, id=f"{row.id} [{role}: {row.expect[role]!r}]") 
 # The data, built once.
 
 
-class FormFields(HTMLParser):
-    """What a browser would submit from the admin's change or add form, as it is."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self.in_form, self.select, self.textarea = [], False, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id", "").endswith("_form")
-        if not self.in_form or "name" not in attrs and tag != "option":
-            return
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in ("submit", "button", "file", "reset", "image"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.data.append((attrs["name"], attrs.get("value") or ("on" if kind == "checkbox" else "")))
-        elif tag == "textarea":
-            self.textarea = [attrs["name"], ""]
-        elif tag == "select":
-            self.select = {"name": attrs["name"], "multiple": "multiple" in attrs, "first": None, "chosen": []}
-        elif tag == "option" and self.select is not None:
-            value = attrs.get("value", "")
-            if self.select["first"] is None:
-                self.select["first"] = value
-            if "selected" in attrs:
-                self.select["chosen"].append(value)
-
-    def handle_data(self, data):
-        if self.textarea is not None:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea" and self.textarea:
-            name, value = self.textarea
-            self.data.append((name, value[1:] if value.startswith("\n") else value))
-            self.textarea = None
-        elif tag == "select" and self.select:
-            chosen = self.select["chosen"]
-            if not chosen and not self.select["multiple"] and self.select["first"] is not None:
-                chosen = [self.select["first"]]
-            self.data += [(self.select["name"], value) for value in chosen]
-            self.select = None
-
-
 class World(SimpleNamespace):
     def first_version(self, name):
         return Version.objects.get_for_object(getattr(self, name)).order_by("pk").first()
@@ -639,14 +589,8 @@ class World(SimpleNamespace):
             client = self.client
             client.cookies = SimpleCookie({settings.SESSION_COOKIE_NAME: self.sessions["superuser"]})
             url = reverse(f"admin:{view}", args=[] if view.endswith("_add") else [getattr(self, name).pk])
-            parser = FormFields()
-            parser.feed(client.get(url).content.decode())
-            self.forms[(view, name)] = parser.data
-        data = {}
-        for key, value in self.forms[(view, name)]:
-            data.setdefault(key, []).append(value)
-        data.update({key: [value] for key, value in changes.items()})
-        return {key: values if len(values) > 1 else values[0] for key, values in data.items()} | {"_save": "Save"}
+            self.forms[(view, name)] = client.get(url).content.decode()
+        return form_data(self.forms[(view, name)], changes)
 
 
 def recorded(obj, field, first, *, status=None):

@@ -2,10 +2,12 @@
 in the Atom feed; and no CSV cell can become a spreadsheet formula."""
 
 import csv
+import html
 import io
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -24,6 +26,19 @@ from tests.builders import (
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What spreadsheets may skip before a formula: every kind of space and line break, control
+# characters, invisible format characters. A few of each, alone and mixed.
+SKIPPED = [
+    " ", "  ", "\t", " \t", "\t ", "\r", "\n", "\r\n", " \n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85",
+    "\xa0", "\u1680", "\u2000", "\u2007", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000",
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad", "\xa0\u3000\u200b",
+]  # fmt: skip
+
+
+def could_be_a_formula(cell):
+    """Told apart without the code under test: what a spreadsheet could run."""
+    shown = cell.lstrip("".join(chr(c) for c in range(0x20)) + "".join(SKIPPED))
+    return cell.startswith(FORMULA_STARTS) or shown.startswith(FORMULA_STARTS)
 
 
 def nasty(label, start="="):
@@ -60,7 +75,17 @@ SHOWN = [
 ]
 # Each formula start once or more, so that every one is seen neutralised in the CSV.
 STARTS = dict(zip(SHOWN, ["=", "+", "-", "@", "\t", "\r"] * 4, strict=False))
-STARTS["person-country"] = "  ="  # spreadsheets skip the spaces
+# What spreadsheets skip, before the formula: spaces, a tab, a line break, no-break and
+# ideographic spaces, control characters.
+STARTS.update(
+    {
+        "person-role": " \t-",
+        "person-country": "  =",
+        "organization-country": "\n+",
+        "source-authors": "\xa0\u3000@",
+        "agreement-place": "\x0b\x1f=",
+    }
+)
 
 
 def payload(label):
@@ -264,7 +289,115 @@ def test_no_csv_cell_can_become_a_formula(client, hostile_site, path):
     header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
     assert rows
     cells = [cell for row in rows for cell in row]
-    assert [cell for cell in cells if cell.lstrip(" ").startswith(FORMULA_STARTS)] == []
+    assert [cell for cell in cells if could_be_a_formula(cell)] == []
     # The text is all there, after the apostrophe that makes it text.
     payloads = {payload(label) for label in SHOWN}
     assert any(cell.startswith("'") and cell[1:] in payloads for cell in cells)
+
+
+@pytest.mark.parametrize("formula", ["=", "+", "-", "@"])
+def test_no_csv_cell_is_a_formula_after_what_spreadsheets_skip(client, formula):
+    source = make_source()
+    statements = [f'{skipped}{formula}HYPERLINK("https://evil.example")' for skipped in SKIPPED]
+    for statement in statements:
+        make_claim(statement=statement, citations=[(source, "three-day visit")], status="verified")
+    response = client.get("/claims/?format=csv")
+    assert response.status_code == 200
+    header, *rows = csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
+    cells = [row[header.index("statement")] for row in rows]
+    assert sorted(cells) == sorted("'" + statement for statement in statements)
+    assert not any(could_be_a_formula(cell) for cell in cells)
+
+
+class Addresses(HTMLParser):
+    """Every address an element of the page points to, and the page's JSON-LD."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.addresses, self.json_ld, self._in_json = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src", "cite", "action", "formaction", "poster", "data") and value is not None:
+                self.addresses.append(value)
+        self._in_json = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+
+    def handle_endtag(self, tag):
+        self._in_json = False
+
+    def handle_data(self, data):
+        if self._in_json:
+            self.json_ld.append(json.loads(data))
+
+
+def json_urls(data):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "url" and isinstance(value, str):
+                yield value
+            yield from json_urls(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from json_urls(item)
+
+
+# What the admin's forms refuse but the shell, import_fixtures or loaddata can store.
+NOT_WEB = [
+    "javascript:alert(1)",
+    "JavaScript:alert(document.domain)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+]
+
+
+@pytest.mark.parametrize("stored", NOT_WEB)
+def test_a_stored_address_that_is_not_http_is_shown_as_text_never_as_a_link(client, stored):
+    outlet = make_organization(slug="outlet-with-address")
+    source = make_source(slug="source-with-address", outlet=outlet)
+    claim = make_claim(slug="claim-with-address", citations=[(source, "three-day visit")], status="verified")
+    quote = make_quote(slug="quote-with-address", citations=[(source, "three-day visit")], status="verified")
+    agreement = make_agreement(
+        slug="agreement-with-address", citations=[(source, "three-day visit")], status="verified"
+    )
+    agreement.parties.add(outlet)
+    # Saved as any path other than the admin's form would: no validation.
+    for obj, field in [(outlet, "url"), (source, "url"), (agreement, "document_url")]:
+        setattr(obj, field, stored)
+        obj.save()
+    pages = [outlet, source, claim, quote, agreement]
+    for page in pages:
+        response = client.get(page.get_absolute_url())
+        assert response.status_code == 200, page
+        parser = Addresses()
+        parser.feed(response.content.decode())
+        for address in parser.addresses + [url for data in parser.json_ld for url in json_urls(data)]:
+            scheme = urlsplit(address).scheme
+            assert scheme in ("", "http", "https") and not address.startswith("//"), (page, address)
+            assert "alert" not in address and "evil" not in address, (page, address)
+    for page in (outlet, source, agreement):  # the address is still there to read
+        assert (
+            html.escape(stored.strip("\x01"), quote=False)[:40] in client.get(page.get_absolute_url()).content.decode()
+        )
+
+
+def test_a_stored_web_address_is_a_link(client):
+    outlet = make_organization(url="https://outlet.example/")
+    source = make_source(outlet=outlet, url="http://outlet.example/report")
+    claim = make_claim(citations=[(source, "three-day visit")], status="verified")
+    agreement = make_agreement(document_url="https://gov.example/text.pdf", status="verified")
+    agreement.parties.add(outlet)
+    links = {
+        outlet: 'href="https://outlet.example/"',
+        source: 'href="http://outlet.example/report"',
+        claim: 'cite="http://outlet.example/report"',
+        agreement: 'href="https://gov.example/text.pdf"',
+    }
+    for page, link in links.items():
+        assert link in client.get(page.get_absolute_url()).content.decode(), page
+    parser = Addresses()
+    parser.feed(client.get(claim.get_absolute_url()).content.decode())
+    assert "http://outlet.example/report" in [url for data in parser.json_ld for url in json_urls(data)]

@@ -106,3 +106,25 @@ def test_database_connections_persist_as_configured_with_health_checks(value, ex
     result = manage("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "0"),  # served directly: X-Forwarded-For is nobody's to trust
+        ({"DJANGO_PROXY_COUNT": "2"}, "0"),
+        ({"DJANGO_BEHIND_TLS_PROXY": "1"}, "1"),
+        ({"DJANGO_BEHIND_TLS_PROXY": "1", "DJANGO_PROXY_COUNT": "2"}, "2"),
+    ],
+)
+def test_the_trusted_proxies_are_counted_only_behind_the_tls_proxy(environment, expected):
+    env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(ROOT / "var" / "test-settings"), **environment}
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_it_refuses_a_negative_proxy_count():
+    result = manage("check", DJANGO_DEBUG="1", DJANGO_BEHIND_TLS_PROXY="1", DJANGO_PROXY_COUNT="-1")
+    assert result.returncode != 0
+    assert "DJANGO_PROXY_COUNT must be 0 or more" in result.stderr

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.editorial.admin import CitationInline, EntryAdmin, StampedAdmin, VersionedInline
 from apps.editorial.changelists import AutocompleteFilter
 
 from .models import Claim, ClaimCitation, ClaimRelation
@@ -10,7 +10,7 @@ class ClaimCitationInline(CitationInline):
     model = ClaimCitation
 
 
-class ClaimRelationInline(admin.TabularInline):
+class ClaimRelationInline(VersionedInline):
     model = ClaimRelation
     fk_name = "from_claim"
     autocomplete_fields = ["to_claim"]
@@ -55,7 +55,8 @@ class ClaimAdmin(EntryAdmin):
 
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(admin.ModelAdmin):
+class ClaimRelationAdmin(StampedAdmin):
+    stamp_fields = ["updated_by", "updated_at"]
     list_display = ["from_claim", "kind", "to_claim"]
     list_select_related = ["from_claim", "to_claim"]
     list_filter = ["kind"]

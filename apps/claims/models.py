@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Status, Topic, TracksLoaded
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, LocallyStamped, Status, Topic, TracksLoaded
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -202,7 +202,7 @@ class ClaimRelationManager(models.Manager):
         return self.get(from_claim__slug=from_slug, to_claim__slug=to_slug, kind=kind)
 
 
-class ClaimRelation(TracksLoaded, models.Model):
+class ClaimRelation(TracksLoaded, LocallyStamped):
     """“from_claim contradicts / refines / duplicates to_claim”."""
 
     Kind = RelationKind

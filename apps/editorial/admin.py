@@ -15,17 +15,86 @@ from reversion.models import Version
 
 from . import history, workflow
 from .changelists import CappedCountAdmin, RowsChangeList
-from .models import Status, Topic
+from .models import Conflict, Status, Topic, Versioned
 
 
-class StampedAdmin(CappedCountAdmin):
+class SeenVersionField(forms.IntegerField):
+    """The version a form was opened at, sent back hidden. It is not a change the person
+    made: a row of an inline whose only difference is this one is not saved."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class VersionedForm(forms.ModelForm):
+    """Refuses to save over a newer version of the record: the person keeps what they typed.
+
+    The admin cleans its forms inside the transaction that saves them: the row locked
+    here stays locked until the save, so two stale forms cannot both pass.
+    """
+
+    seen_version = SeenVersionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and self.is_saved():
+            type(self.instance).lock(self.instance.pk).check_version(cleaned.get("seen_version"))
+        return cleaned
+
+    def is_saved(self):
+        """Whether the admin writes this form: its main form, always."""
+        return True
+
+
+class VersionedRowForm(VersionedForm):
+    """A row of an inline: written, and so checked, only when what the page sends differs
+    from the row as it is now. A stale row differs (it holds the old values), whether or
+    not the person touched it: written back, it would undo the other person's edit."""
+
+    def is_saved(self):
+        return self.has_changed()
+
+
+class SeenVersionMixin:
+    """Puts the hidden ``seen_version`` in the form of a versioned model (admin or inline);
+    the admin shows only the fields of its fieldsets."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": list(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if not any("seen_version" in options["fields"] for _, options in fieldsets):  # without ``fields``
+            fieldsets[0][1]["fields"].append("seen_version")
+        return fieldsets
+
+
+class VersionedInline(SeenVersionMixin, admin.TabularInline):
+    """Rows of a versioned model under another's form (relations of a claim, parts of an
+    event): a stale row is refused, naming the row. ``StampedAdmin`` stamps the saved rows."""
+
+    form = VersionedRowForm
+
+
+class StampedAdmin(SeenVersionMixin, CappedCountAdmin):
     """Fills in who created and who last changed a record, and keeps its history.
 
     Every add and change through the admin is recorded as a revision (django-reversion)
     with its user and change message; the history page shows old and new values and
-    restores any earlier version through the same rules as an edit.
+    restores any earlier version through the same rules as an edit. A save from a form
+    opened before someone else's save is refused (``Versioned``).
     """
 
+    form = VersionedForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     stamp_fields = ["created_by", "created_at", "updated_by", "updated_at"]
     object_history_template = "admin/editorial/object_history.html"
@@ -34,10 +103,15 @@ class StampedAdmin(CappedCountAdmin):
         return [*super().get_readonly_fields(request, obj), *self.stamp_fields]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
+        obj.stamp(request.user)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if issubclass(formset.model, Versioned):
+            for row in formset.forms:
+                if row.has_changed() and row not in formset.deleted_forms:
+                    row.instance.stamp(request.user)
+        super().save_formset(request, form, formset, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
@@ -72,8 +146,12 @@ class StampedAdmin(CappedCountAdmin):
         ]
 
     def history_view(self, request, object_id, extra_context=None):
+        # Permission before existence, as restore_view: Django's view looks the record up
+        # first and redirects when it is missing, which tells someone without access which
+        # records exist. And refused before the timeline is built, not after.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
-        # Refused before the timeline is built, not after (Django's view checks later).
         if obj is not None and not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         rows = history.timeline(obj) if obj is not None else []
@@ -98,7 +176,8 @@ class StampedAdmin(CappedCountAdmin):
         errors = []
         if request.method == "POST":
             try:
-                history.restore(obj, version, request.user, expected_version=request.POST.get("version"))
+                # The page sends the version it shows; a POST without one is refused, not let through.
+                history.restore(obj, version, request.user, expected_version=request.POST.get("version", ""))
             except ValidationError as error:
                 errors = error.messages
             else:
@@ -126,7 +205,7 @@ class TopicAdmin(StampedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    stamp_fields = []
+    stamp_fields = ["updated_by", "updated_at"]
 
 
 class LoadedAutocompleteSelect(AutocompleteSelect):
@@ -183,26 +262,6 @@ class CitationInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class EntryAdminForm(forms.ModelForm):
-    """Refuses to save over a newer version: the person keeps what they typed."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is not None:
-            # The admin runs this inside the transaction that saves: the row stays
-            # locked until the save, so two stale forms cannot both pass.
-            current = workflow.lock(type(self.instance), self.instance.pk)
-            if cleaned.get("seen_version") != current.version:
-                raise workflow.Conflict(workflow.conflict_message(current))
-        return cleaned
-
-
 class EntryChangeList(RowsChangeList):
     def get_results(self, request):
         super().get_results(request)
@@ -213,7 +272,6 @@ class EntryChangeList(RowsChangeList):
 class EntryAdmin(StampedAdmin):
     """What the admin of claims, quotes and agreements shares: the editorial workflow."""
 
-    form = EntryAdminForm
     change_form_template = "admin/editorial/entry_change_form.html"
     list_filter = ["status", "updated_at"]
     list_per_page = 100
@@ -246,19 +304,6 @@ class EntryAdmin(StampedAdmin):
     def get_changelist(self, request, **kwargs):
         return EntryChangeList
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = [
-            (name, {**options, "fields": list(options["fields"])})
-            for name, options in super().get_fieldsets(request, obj)
-        ]
-        fieldsets[0][1]["fields"].append("seen_version")
-        return fieldsets
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         context = {"transitions": workflow.available(obj, request.user) if obj is not None else []}
@@ -267,7 +312,7 @@ class EntryAdmin(StampedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        edited = set(form.changed_data) - {"notes", "seen_version"} or any(f.has_changed() for f in formsets)
+        edited = set(form.changed_data) - {"notes"} or any(f.has_changed() for f in formsets)
         if change and obj.status == Status.VERIFIED and edited:
             workflow.return_to_review(obj, request.user, "its content or evidence changed after verification.")
             self.message_user(
@@ -301,8 +346,9 @@ class EntryAdmin(StampedAdmin):
         errors = []
         if request.method == "POST":
             try:
-                workflow.apply(obj, name, request.user, note=note, expected_version=request.POST.get("version"))
-            except workflow.Conflict as conflict:
+                version = request.POST.get("version", "")  # refused when missing, as in restore_view
+                workflow.apply(obj, name, request.user, note=note, expected_version=version)
+            except Conflict as conflict:
                 self.message_user(request, " ".join(conflict.messages), messages.ERROR)
                 return redirect(change_url)
             except ValidationError as error:

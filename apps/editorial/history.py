@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import Truncator
 from reversion.models import Version
-from reversion.revisions import _get_options
 
-from . import workflow
-from .models import Entry, Status
+from . import registry, workflow
+from .models import Entry, Status, Versioned
 
 # Kept by the workflow and the stamps; a restore never writes them, a diff shows status only.
 WORKFLOW_FIELDS = {
@@ -48,7 +47,8 @@ def content_fields(model):
 def children(model):
     """The followed relations: ``[(accessor, child model, name of its key to the parent)]``."""
     result = []
-    for name in _get_options(model).follow:
+    follow = registry.entry_type(model).follow() if model in registry.entry_models() else ()
+    for name in follow:
         relation = model._meta.get_field(name)
         result.append((name, relation.related_model, relation.field.name))
     return result
@@ -172,9 +172,9 @@ def restore(obj, version, user, expected_version=None):
     model = type(obj)
     is_entry = issubclass(model, Entry)
     with transaction.atomic():
-        current = workflow.lock(model, obj.pk) if is_entry else model.objects.select_for_update().get(pk=obj.pk)
-        if is_entry:
-            workflow.check_version(current, expected_version)
+        current = model.lock(obj.pk)
+        if expected_version is not None:
+            current.check_version(expected_version)
         workflow.ensure_baseline(current)
         try:
             with reversion.create_revision():
@@ -185,9 +185,7 @@ def restore(obj, version, user, expected_version=None):
                         many.append((field, old.get(field.name, [])))
                     else:
                         setattr(current, field.attname, old.get(field.attname, field.get_default()))
-                current.updated_by = user
-                if is_entry:
-                    current.version += 1
+                current.stamp(user)
                 current.full_clean(validate_unique=False)
                 current.save()
                 for field, pks in many:
@@ -196,10 +194,13 @@ def restore(obj, version, user, expected_version=None):
                     snapshot = _child_snapshot(version.revision, child_model, parent_key, current.pk)
                     getattr(current, accessor).exclude(pk__in=snapshot.keys()).delete()
                     for pk, data in snapshot.items():
-                        child = child_model(pk=pk)
-                        for field in child_model._meta.concrete_fields:
-                            if field.attname in data and not field.primary_key:
+                        # The row as it is, when it is still there: a relation keeps counting its version.
+                        child = child_model._default_manager.filter(pk=pk).first() or child_model(pk=pk)
+                        for field in content_fields(child_model):
+                            if field.attname in data:
                                 setattr(child, field.attname, data[field.attname])
+                        if isinstance(child, Versioned):
+                            child.stamp(user)
                         child.save()  # citations re-anchor; refused when the source no longer has the passage
                 if is_entry and current.status == Status.VERIFIED:
                     workflow.return_to_review(current, user, "restored an earlier version.")

@@ -1,8 +1,11 @@
 from datetime import UTC
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .corroboration import Corroboration
 from .corroboration import corroboration as corroboration_of
@@ -26,7 +29,85 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Topic(models.Model):
+class Conflict(ValidationError):
+    """Someone saved the record after the form or page in hand was opened."""
+
+
+class Versioned(models.Model):
+    """A record people edit, perhaps two of them at once: a save from a stale copy is refused.
+
+    Every change through the admin (its forms and inline rows), the workflow, a restore
+    or an import counts ``version`` up. A form or page sends back the version it was
+    opened at, and ``check_version`` (on the row locked for the save) refuses it, naming
+    who changed the record and when, once someone else has saved in between; the person
+    keeps what they typed. Concrete models have ``updated_by`` and ``updated_at`` for that
+    message (``Stamped`` or ``LocallyStamped`` gives them). The counter is this
+    instance's own: it never travels in a fixture (entries' fixtures have always carried
+    theirs, and an import keeps this instance's: ``fixture_import.LOCAL_FIELDS``).
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False, serialize=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def lock(cls, pk):
+        """The record, re-read with its row locked until the transaction ends."""
+        # No join: after waiting for the lock, PostgreSQL re-reads the locked row but may
+        # give an outer-joined row as NULL.
+        return cls._default_manager.select_for_update().get(pk=pk)
+
+    def stamp(self, user):
+        """Note a change by ``user`` before saving it: every copy opened earlier is now stale."""
+        self.updated_by = user
+        if not self._state.adding:
+            self.version += 1
+
+    def check_version(self, seen):
+        """Refuse a copy opened at another version than this one (``seen``, as the page sent it)."""
+        try:
+            seen = int(seen)
+        except (TypeError, ValueError):
+            raise Conflict(
+                "The form did not say which version it was opened at: reload the page and try again."
+            ) from None
+        if seen != self.version:
+            raise Conflict(self.conflict_message())
+
+    def conflict_message(self):
+        """Who changed this record and when, for a person whose copy is stale (a query for the who)."""
+        who = self.updated_by.get_username() if self.updated_by_id else "someone else"
+        when = ""
+        if self.updated_at is not None:  # see LocallyStamped
+            when = f" at {date_format(timezone.localtime(self.updated_at), 'j F Y, H:i:s')} (UTC)"
+        return (
+            f"“{self}” was changed by {who}{when}, after you opened it. "
+            "Your changes were not saved: reload the page to see the current version."
+        )
+
+
+class LocallyStamped(Versioned):
+    """A versioned record whose fixtures carry no stamps (topics, claim relations): who
+    changed it last on this instance, and when, for the conflict message. Like the
+    version, never exported; empty for a row that came from a fixture until it is saved."""
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        serialize=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True, null=True, serialize=False)
+
+    class Meta:
+        abstract = True
+
+
+class Topic(LocallyStamped):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -63,7 +144,7 @@ class TracksLoaded:
         return instance
 
 
-class Stamped(models.Model):
+class Stamped(Versioned):
     """Who made a record and when it last changed; the admin fills these in."""
 
     created_by = models.ForeignKey(
@@ -77,6 +158,11 @@ class Stamped(models.Model):
 
     class Meta:
         abstract = True
+
+    def stamp(self, user):
+        if self._state.adding:
+            self.created_by = user
+        super().stamp(user)
 
 
 class EntryQuerySet(models.QuerySet):
@@ -161,7 +247,8 @@ class Entry(TracksLoaded, Stamped):
         "correction note", blank=True, editable=False, help_text="Shown to readers in place of a retracted entry."
     )
     notes = models.TextField("internal notes", blank=True, help_text="For the desk only; never shown to readers.")
-    # Bumped on every save: a form that was opened at an older version is stale.
+    # ``Versioned``'s counter, which entries' fixtures carry (an import keeps this
+    # instance's own: ``fixture_import.LOCAL_FIELDS``).
     version = models.PositiveIntegerField(default=1, editable=False)
     corroboration_level = models.CharField(
         max_length=12,
@@ -223,13 +310,38 @@ class Entry(TracksLoaded, Stamped):
             return []
         return [problem for c in self.citations.all() if (problem := c.anchor_problem())]
 
+    # What the workflow records with a status, which ``record_problems_of`` checks.
+    RECORD_FIELDS = ("status", "verified_at", "retracted_at", "correction")
+
+    @staticmethod
+    def record_problems_of(status, verified_at, retracted_at, correction):
+        """What the workflow records with ``status`` and is missing here: sentences.
+
+        A verified entry says when it was verified; a retracted one when, and the
+        correction readers see in its place. ``workflow.apply`` writes nothing that breaks
+        this, ``import_fixtures`` refuses it (on a file's values, without building an
+        entry for each) and ``check_corpus`` reports it.
+        """
+        problems = []
+        if status == Status.VERIFIED and verified_at is None:
+            problems.append("A verified entry needs the time it was verified (verified_at).")
+        if status == Status.RETRACTED:
+            if not (correction or "").strip():
+                problems.append("A retracted entry needs a correction note for readers.")
+            if retracted_at is None:
+                problems.append("A retracted entry needs the time it was retracted (retracted_at).")
+        return problems
+
+    def record_problems(self):
+        return self.record_problems_of(**{name: getattr(self, name) for name in self.RECORD_FIELDS})
+
     def integrity_problems(self, four_eyes=True, anchors=True):
         """Every rule of the design this entry breaks, as sentences (empty when sound).
 
         ``check_corpus`` reports these for data that arrived without the admin's checks;
         it checks the anchors of citations source by source (``anchors=False`` here).
         """
-        problems = self.evidence_problems(anchors=anchors)
+        problems = self.evidence_problems(anchors=anchors) + self.record_problems()
         if self.status == Status.VERIFIED:
             if not self.supporting_citations():
                 problems.append("It is verified without a supporting citation.")

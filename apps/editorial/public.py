@@ -8,11 +8,14 @@ entries; a retracted one answers 410 Gone with its correction note and nothing e
 
 import csv
 import datetime
+import unicodedata
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
@@ -22,8 +25,27 @@ from django_filters.views import FilterMixin
 
 from .models import Status
 
-# Characters that make a spreadsheet read a cell as a formula (CSV injection).
+# Characters that make a spreadsheet read a cell as a formula (CSV injection); OWASP
+# adds tab and carriage return, which no cell should begin with either.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may skip before it looks for a formula: spaces and line breaks of
+# every kind (no-break, ideographic, line separator...), control characters, and
+# invisible format characters (zero-width space, byte-order mark).
+SKIPPED_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+
+# Stored addresses a public page may link to. The admin's forms accept only web
+# addresses, but the shell, import_fixtures or loaddata can store javascript: or data:.
+WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+def web_url(value):
+    """``value`` if it is an http or https address to link to, else "" (show it as text)."""
+    try:
+        WEB_URL(value)
+    except ValidationError:
+        return ""
+    return value
 
 
 def count_of(queryset, outer_field, counted="pk", distinct=False):
@@ -188,10 +210,11 @@ class PublicFilterSet(django_filters.FilterSet):
 
 
 def neutralise(value):
-    """A CSV cell that a spreadsheet will not run as a formula."""
+    """A CSV cell that a spreadsheet will not run as a formula: an apostrophe before any
+    that begins with a formula character, once what a spreadsheet skips is skipped."""
     value = "" if value is None else str(value)
-    # Spreadsheets skip leading spaces before they look for a formula.
-    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
+    shown = next((char for char in value if unicodedata.category(char) not in SKIPPED_CATEGORIES), "")
+    return "'" + value if value.startswith(FORMULA_STARTS) or shown in FORMULA_STARTS else value
 
 
 class _Echo:

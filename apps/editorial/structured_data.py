@@ -3,6 +3,8 @@ the sources an entry appeared in as ``CreativeWork``. Each entry app builds its 
 document from these.
 """
 
+from .public import web_url
+
 PUBLISHER = "SummitCMS"
 
 
@@ -17,7 +19,7 @@ def date(value):
 def creative_work(source):
     """A source as the article it is. Reads ``source.outlet``: select it."""
     work = {"@type": "CreativeWork", "headline": source.title}
-    if source.url:
+    if web_url(source.url):
         work["url"] = source.url
     if source.published_on:
         work["datePublished"] = source.published_on.isoformat()

@@ -2,9 +2,9 @@
 
 Every write that moves an entry through the workflow — the buttons on the change form,
 the bulk actions, a restore from history — calls these functions. Each runs in one
-transaction, locks the entry's row, refuses a stale version, saves through ``save()``
-(never ``queryset.update()``, which would skip history and the conflict check) and
-records a revision with who did it and why.
+transaction, locks the entry's row, refuses a stale version (``Versioned``), saves
+through ``save()`` (never ``queryset.update()``, which would skip history and the
+conflict check) and records a revision with who did it and why.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from reversion.models import Version
 
 from .models import Status
@@ -44,10 +43,6 @@ TRANSITIONS = {
 }
 
 
-class Conflict(ValidationError):
-    """Someone saved the entry after the form or page in hand was opened."""
-
-
 def can_verify(user, model):
     """Whether ``user`` may verify, send back and retract entries of ``model``."""
     return user.has_perm(model.verify_permission())
@@ -60,28 +55,6 @@ def can_change(user, model):
 
 def four_eyes():
     return settings.SUMMITCMS_FOUR_EYES
-
-
-def conflict_message(entry):
-    """Who changed ``entry`` and when, for a person whose copy is stale."""
-    who = entry.updated_by.get_username() if entry.updated_by_id else "someone else"  # a query
-    when = date_format(timezone.localtime(entry.updated_at), "j F Y, H:i:s")
-    return (
-        f"“{entry}” was changed by {who} at {when} (UTC), after you opened it. "
-        "Your changes were not saved: reload the page to see the current version."
-    )
-
-
-def check_version(current, expected_version):
-    """Refuse a stale or garbled copy: ``expected_version`` is what the page was opened at."""
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise Conflict("The form did not say which version it was opened at: reload the page and try again.") from None
-    if current.version != expected:
-        raise Conflict(conflict_message(current))
 
 
 def refusals(entry, transition, user, note=""):
@@ -118,13 +91,6 @@ def available(entry, user):
     ]
 
 
-def lock(model, pk):
-    """The entry, re-read with its row locked until the transaction ends."""
-    # No join: after waiting for the lock, PostgreSQL re-reads the locked row but may
-    # give an outer-joined row as NULL.
-    return model.objects.select_for_update().get(pk=pk)
-
-
 def ensure_baseline(entry):
     """Record the entry as it is before its first recorded change.
 
@@ -137,22 +103,18 @@ def ensure_baseline(entry):
             reversion.add_to_revision(entry)
 
 
-def stamp(entry, user):
-    entry.updated_by = user
-    entry.version += 1
-
-
 def apply(entry, name, user, note="", expected_version=None):
     """Apply the transition ``name`` to ``entry`` as ``user``; return the saved entry.
 
-    Raises ``Conflict`` when the entry changed since ``expected_version``, and
+    Raises ``models.Conflict`` when the entry changed since ``expected_version``, and
     ``ValidationError`` (with every reason) when a rule refuses it.
     """
     transition = TRANSITIONS[name]
     model = type(entry)
     with transaction.atomic():
-        current = lock(model, entry.pk)
-        check_version(current, expected_version)
+        current = model.lock(entry.pk)
+        if expected_version is not None:
+            current.check_version(expected_version)
         problems = refusals(current, transition, user, note)
         if problems:
             raise ValidationError(problems)
@@ -169,7 +131,9 @@ def apply(entry, name, user, note="", expected_version=None):
                 current.review_note = note.strip()
             elif transition.target == Status.RETRACTED:
                 current.retracted_at, current.correction = now, note.strip()
-            stamp(current, user)
+            if problems := current.record_problems():
+                raise ValidationError(problems)
+            current.stamp(user)
             current.save()
             reversion.set_user(user)
             reversion.set_comment(
@@ -185,7 +149,7 @@ def return_to_review(entry, user, reason):
     """
     entry.status = Status.IN_REVIEW
     entry.submitted_at = timezone.now()
-    stamp(entry, user)
+    entry.stamp(user)
     entry.save()
     if reversion.is_active():
         reversion.set_comment(f"Returned to review: {reason}")

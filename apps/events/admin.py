@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from apps.editorial.admin import StampedAdmin
+from apps.editorial.admin import StampedAdmin, VersionedInline
 
 from .models import Event
 
 
-class PartInline(admin.TabularInline):
+class PartInline(VersionedInline):
     model = Event
     fk_name = "parent"
     fields = ["name", "slug", "starts_on", "ends_on", "sequence", "place"]

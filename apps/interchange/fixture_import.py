@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from apps.editorial import stored_corroboration, workflow
-from apps.editorial.models import ContentVersion, Status
+from apps.editorial.models import ContentVersion, Status, Versioned
 from apps.sources import text
 from summitcms.lib.fields import auto_timestamps
 
@@ -99,7 +100,20 @@ def plans_by_name(model):
 
 
 def show_key(key):
-    return " / ".join("–" if part is None else str(part) for part in key)
+    return " / ".join("–" if part is None else str(part).replace("\x00", "\\u0000") for part in key)
+
+
+def holds_nul(value):
+    """Whether a value of the file holds a NUL character, in a string or in a natural key.
+
+    The admin's forms refuse one in any text (Django's ``ProhibitNullCharactersValidator``);
+    SQLite would store it, PostgreSQL refuses it with an error.
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(holds_nul(part) for part in value)
+    return False
 
 
 @dataclass(slots=True)
@@ -177,6 +191,7 @@ class FixtureImport:
         self.by_label = defaultdict(list)  # label → its items, in file order
         self.index = defaultdict(dict)  # label → natural key → item
         self.in_database = defaultdict(dict)  # label → natural key → pk, for references not in the file
+        self.may_hold_nul = True  # JSON writes a NUL as \u0000: without one in the file, no field holds one
 
     # -- the steps --------------------------------------------------------------------
 
@@ -226,6 +241,7 @@ class FixtureImport:
         except UnicodeDecodeError as error:
             raise FixtureError([f"{self.name} is not UTF-8 text (byte {error.start} cannot be read)."]) from None
         del raw  # the text is all the parser needs
+        self.may_hold_nul = "\\u0000" in content  # one scan of the text, not one per field of each object
         try:
             data = json.loads(content)
         except json.JSONDecodeError as error:
@@ -273,6 +289,9 @@ class FixtureImport:
             return None
         item = Item(number, label)
         plans = plans_by_name(item.model)
+        # Before anything else reads them: PostgreSQL refuses a NUL in any text, even in a
+        # query that looks an object up by its natural key.
+        nul = [name for name, value in fields.items() if holds_nul(value)] if self.may_hold_nul else []
         for name, value in fields.items():
             plan = plans.get(name)
             if plan is None:
@@ -301,6 +320,8 @@ class FixtureImport:
                         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
                 item.values[name] = parsed
         item.key = self.natural_key(item)
+        for name in nul:
+            self.problem(item, f"{name}: {ProhibitNullCharactersValidator.message}")  # the admin's words
         return item
 
     def unknown_model(self, label):
@@ -462,6 +483,8 @@ class FixtureImport:
             if rule is not None:
                 rule(item)  # first: it fills in what the file may leave out (a source's hash)
             self.check_fields(item)
+            if item.label in entry_labels():
+                self.check_record(item)
         self.check_citations()
         self.check_sources_keep_their_citations()
         self.check_unique_values()
@@ -484,6 +507,12 @@ class FixtureImport:
             except ValidationError as error:
                 for message in error.messages:
                     self.problem(item, f"{plan.name}: {message}")
+
+    def check_record(self, item):
+        """What the workflow records with an entry's status: the model's rule, on the final values."""
+        record = {name: self.value(item, name) for name in item.model.RECORD_FIELDS}
+        for problem in item.model.record_problems_of(**record):
+            self.problem(item, problem)
 
     def check_citations(self):
         """Each citation's excerpt at its offsets in its source, a source at a time: each
@@ -767,19 +796,20 @@ class FixtureImport:
         return values
 
     def fill(self, instance, item, now):
-        """Set the file's values on ``instance``, and now on the stamps it leaves empty."""
+        """Set the file's values on ``instance``, and now on the stamps it leaves empty or
+        never carries (a topic's ``updated_at`` is this instance's own)."""
         for attname, value in self.assigned(item).items():
             setattr(instance, attname, value)
         for stamp in auto_timestamps(item.model):
-            if getattr(instance, stamp.attname) is None:
+            if getattr(instance, stamp.attname) is None or not stamp.serialize:
                 setattr(instance, stamp.attname, now)
         return instance
 
     def save(self, item, now):
         """Save a changed object (its signals keep stored corroboration and the page cache right)."""
         instance = self.fill(item.model.objects.get(pk=item.pk), item, now)
-        if hasattr(instance, "version"):
-            instance.version += 1  # an admin form opened before the import is now stale
+        if isinstance(instance, Versioned):
+            instance.stamp(self.user)  # an admin form opened before the import is now stale
         try:
             # Like loaddata: the values as the file has them, offsets and hashes included (checked above).
             instance.save_base(raw=True)

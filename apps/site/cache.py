@@ -70,8 +70,11 @@ class PublicPageCacheMiddleware:
         version = f"{number}.{changed_at.timestamp() if changed_at else 0}"
         # Views may key their own cached pieces by it (the filter choices of public lists).
         request.content_version = version
-        path = request.get_full_path()
-        page = hashlib.sha256(f"{version}:{path}".encode()).hexdigest()
+        # A page holds absolute links (the feed's ids, JSON-LD, the sitemap), so it only
+        # ever answers the scheme and host it was built for. get_host() also refuses a
+        # host that is not allowed, as the view would.
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        page = hashlib.sha256(f"{version}:{address}".encode()).hexdigest()
         encoding = "gzip" if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")) else "identity"
         etags = {"identity": f'"{page[:32]}"', "gzip": f'"{page[:32]}-gzip"'}
         last_modified = changed_at.timestamp() if changed_at else None

@@ -6,8 +6,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apps.editorial import registry
+from apps.editorial.public import web_url
 
 register = template.Library()
+# {% with href=source.url|web_url %}: the address if a link may point to it, else "".
+register.filter("web_url", web_url)
 
 # As Django's json_script: <, > and & inside the data cannot end the script element.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}

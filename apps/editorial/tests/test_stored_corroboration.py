@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
@@ -182,7 +183,8 @@ def test_a_contradiction_disputes_a_published_claim_only_once_its_author_claim_i
 
 
 def test_the_public_filter_reads_the_stored_level(client):
-    claim = make_claim(status="verified", citations=[(make_source(), "said Xi")], slug="filtered")
+    evidence = [(make_source(), "said Xi")]
+    claim = make_claim(status="verified", verified_at=timezone.now(), citations=evidence, slug="filtered")
     assert public_list(client, "single") == {"filtered"}
     # Behind the models' back, as a bulk write would: the filter follows the stored field.
     Claim.objects.filter(pk=claim.pk).update(corroboration_level="disputed")

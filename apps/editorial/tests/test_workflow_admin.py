@@ -1,12 +1,16 @@
 """The editorial workflow, driven through the real admin as analysts and editors."""
 
+import dataclasses
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
 from apps.claims.models import Claim
-from apps.editorial import history
+from apps.editorial import history, workflow
 from tests.builders import inline_rows, make_analyst, make_claim, make_editor, make_source, make_user
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +140,19 @@ def test_retracting_needs_a_correction_note(client, in_review):
     in_review.refresh_from_db()
     assert in_review.status == "retracted" and in_review.correction == "The figure was misread."
     assert in_review.retracted_at is not None
+
+
+def test_no_transition_leaves_an_entry_without_what_its_status_records(client, in_review, monkeypatch):
+    """The model's rule (``Entry.record_problems``), not only the retraction's request for a
+    note: a transition that stopped asking for one still could not write a bare retraction."""
+    client.force_login(make_editor())
+    post_transition(client, in_review, "verify")
+    retract = dataclasses.replace(workflow.TRANSITIONS["retract"], needs_note=False)
+    monkeypatch.setitem(workflow.TRANSITIONS, "retract", retract)
+    response = post_transition(client, in_review, "retract")
+    assert "A retracted entry needs a correction note for readers." in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.status == "verified" and in_review.retracted_at is None
 
 
 def test_a_stale_form_is_refused_naming_who_saved_and_keeps_what_was_typed(client, in_review):
@@ -278,3 +295,13 @@ def test_history_is_refused_to_staff_without_access_before_any_of_it_is_read(cli
     client.force_login(make_user("no-access", is_staff=True))
     response = client.get(reverse("admin:claims_claim_history", args=[in_review.pk]))
     assert response.status_code == 403
+
+
+def test_history_refuses_staff_without_access_before_looking_the_record_up(client, in_review):
+    client.force_login(make_user("no-access", is_staff=True))
+    missing = reverse("admin:claims_claim_history", args=[in_review.pk + 1000])
+    # A redirect for a missing record and a 403 for an existing one would tell which exist.
+    assert client.get(missing).status_code == 403
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:claims_claim_history", args=[in_review.pk])).status_code == 403
+    assert [query["sql"] for query in queries if Claim._meta.db_table in query["sql"]] == []

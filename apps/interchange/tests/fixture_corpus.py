@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from apps.claims.models import ClaimRelation
 from apps.editorial.models import Topic
@@ -32,7 +33,7 @@ def build():
     User = get_user_model()
     analyst, editor = User.objects.create(username="ann-analyst"), User.objects.create(username="ed-editor")
     stamps = {"created_by": analyst, "updated_by": analyst}
-    verified = {**stamps, "status": "verified", "verified_by": editor}
+    verified = {**stamps, "status": "verified", "verified_by": editor, "verified_at": timezone.now()}
     c = SimpleNamespace(analyst=analyst, editor=editor)
     c.trade = Topic.objects.create(name="Trade", slug="trade")
     c.diplomacy = Topic.objects.create(name="Diplomacy", slug="diplomacy")

@@ -1,9 +1,12 @@
 """check_corpus finds what loaddata lets through."""
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
 
 from apps.claims.models import Claim, ClaimCitation
 from apps.quotes.models import Quote
@@ -26,8 +29,9 @@ def check():
 def sound_corpus():
     source = make_source()
     editor = make_editor()
-    claim = make_claim(citations=[(source, "three-day visit")], status="verified", verified_by=editor, slug="sound")
-    quote = make_quote(citations=[(source, "We’re always for peace and dialogue")], status="verified", slug="peace")
+    verified = {"status": "verified", "verified_at": timezone.now()}
+    claim = make_claim(citations=[(source, "three-day visit")], verified_by=editor, slug="sound", **verified)
+    quote = make_quote(citations=[(source, "We’re always for peace and dialogue")], slug="peace", **verified)
     return source, claim, quote
 
 
@@ -74,3 +78,25 @@ def test_it_reports_a_source_whose_text_changed_behind_its_hash(sound_corpus):
     Source.objects.filter(pk=source.pk).update(body=source.body + " Appended.")
     ok, out, _ = check()
     assert not ok and f"source {source.slug}: Its content hash does not match its text." in out
+
+
+# What the workflow records with a status, missing: rows the workflow never wrote.
+def test_it_reports_a_verified_entry_without_its_verification_time_written_by_sql(sound_corpus):
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Claim._meta.db_table} SET verified_at = NULL WHERE slug = %s", ["sound"])
+    ok, out, summary = check()
+    assert not ok and "claim sound: A verified entry needs the time it was verified (verified_at)." in out
+    assert "1 problem(s)" in summary
+
+
+def test_it_reports_a_retracted_entry_loaded_without_its_correction_note_or_time(sound_corpus, tmp_path):
+    fixture = tmp_path / "retracted.json"
+    stamps = {"created_at": "2023-03-21T00:00:00Z", "updated_at": "2023-03-21T00:00:00Z"}
+    claim = {"slug": "loaded", "statement": "Loaded behind the models' back.", "status": "retracted", **stamps}
+    fixture.write_text(json.dumps([{"model": "claims.claim", "fields": claim}]), encoding="utf-8")
+    call_command("loaddata", str(fixture), verbosity=0)
+    ok, out, summary = check()
+    assert not ok
+    assert "claim loaded: A retracted entry needs a correction note for readers." in out
+    assert "claim loaded: A retracted entry needs the time it was retracted (retracted_at)." in out
+    assert "2 problem(s)" in summary

@@ -426,6 +426,78 @@ def test_a_verified_entry_without_a_supporting_citation_is_refused(published, tm
     assert "claims.claim “a-new-claim” is verified but has no supporting citation" in message
 
 
+# -- What the workflow records with a status (Entry.record_problems) --------------------
+
+
+def test_a_retracted_entry_without_a_correction_note_or_a_retraction_time_is_refused(published, tmp_path):
+    claim, citation = new_claim(published, status="retracted", correction="", retracted_at=None)
+    message = refused(write(tmp_path, [claim, citation]))
+    named = "claims.claim “a-new-claim” (object 1): "
+    assert named + "A retracted entry needs a correction note for readers." in message
+    assert named + "A retracted entry needs the time it was retracted (retracted_at)." in message
+
+
+def test_an_existing_entry_retracted_by_the_file_without_a_note_is_refused_on_its_final_values(published, tmp_path):
+    quote = find(published, "quotes.quote", "peace-and-dialogue")
+    quote["fields"].update(status="retracted", retracted_at="2023-04-01T00:00:00Z")
+    del quote["fields"]["correction"]  # left to the database, which has none
+    message = refused(write(tmp_path, [quote]), "--update")
+    assert "quotes.quote “peace-and-dialogue” (object 1): A retracted entry needs a correction note" in message
+
+
+def test_a_verified_entry_without_its_verification_time_is_refused(published, tmp_path):
+    claim, citation = new_claim(published, verified_at=None)
+    message = refused(write(tmp_path, [claim, citation]))
+    assert (
+        "claims.claim “a-new-claim” (object 1): A verified entry needs the time it was verified (verified_at)."
+        in message
+    )
+
+
+def test_a_retracted_entry_with_its_note_and_time_is_imported(published, tmp_path):
+    fields = {"status": "retracted", "correction": "The figure was misread.", "retracted_at": "2023-04-01T00:00:00Z"}
+    run_import(write(tmp_path, new_claim(published, **fields)))
+    claim = Claim.objects.get(slug="a-new-claim")
+    assert (claim.status, claim.correction) == ("retracted", "The figure was misread.")
+    assert claim.retracted_at.isoformat() == "2023-04-01T00:00:00+00:00"
+
+
+# -- A NUL character, anywhere in a file ----------------------------------------------------
+
+# Each: (the objects of the file, made from the export; what the message must say). On
+# PostgreSQL a NUL in a topic's name or slug ended in a DataError traceback; on SQLite a
+# claim's statement with a NUL was stored.
+NUL_CASES = {
+    "in a topic's name": (
+        lambda d: [{"model": "editorial.topic", "fields": {"name": "Tra\x00de", "slug": "nul-topic"}}],
+        "editorial.topic “nul-topic” (object 1): name: Null characters are not allowed.",
+    ),
+    "in a topic's slug": (
+        lambda d: [{"model": "editorial.topic", "fields": {"name": "A topic", "slug": "nul\x00topic"}}],
+        "editorial.topic “nul\\u0000topic” (object 1): slug: Null characters are not allowed.",
+    ),
+    "in a claim's statement": (
+        lambda d: new_claim(d, statement="Trade grew\x00."),
+        "claims.claim “a-new-claim” (object 1): statement: Null characters are not allowed.",
+    ),
+    "in a change to a person's notes": (
+        lambda d: [{**find(d, "actors.person", "xi-jinping"), "fields": {"slug": "xi-jinping", "notes": "\x00"}}],
+        "actors.person “xi-jinping” (object 1): notes: Null characters are not allowed.",
+    ),
+    "in a reference": (
+        lambda d: new_claim(d, topics=[["trade"], ["ene\x00rgy"]]),
+        "claims.claim “a-new-claim” (object 1): topics: Null characters are not allowed.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NUL_CASES))
+def test_a_nul_character_in_any_field_is_refused_naming_the_object(published, tmp_path, case):
+    make, expected = NUL_CASES[case]
+    message = refused(write(tmp_path, make(published)), "--update")
+    assert expected in message
+
+
 def test_a_draft_may_come_without_evidence(published, tmp_path):
     claim, _ = new_claim(published, status="draft")
     run_import(write(tmp_path, [claim]))

@@ -15,8 +15,9 @@ SOURCE_CHUNK = 200
 class Command(BaseCommand):
     help = (
         "Check every source and entry against the rules of the design — excerpts anchored in their "
-        "source, verified entries supported and verified by someone other than their author, quotes "
-        "found in their excerpts, source hashes current, stored corroboration current — and report "
+        "source, verified entries supported and verified by someone other than their author, verified "
+        "and retracted entries with what the workflow records (when; a retraction's correction note), "
+        "quotes found in their excerpts, source hashes current, stored corroboration current — and report "
         "each problem. Exits with status 1 when any is found. Use it after loading data with loaddata, "
         "which bypasses the checks."
     )
