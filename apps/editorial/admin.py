@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import history, workflow
@@ -85,16 +86,21 @@ class VersionedInline(SeenVersionMixin, admin.TabularInline):
     form = VersionedRowForm
 
 
-class StampedAdmin(SeenVersionMixin, CappedCountAdmin):
+class StampedAdmin(SeenVersionMixin, VersionAdmin, CappedCountAdmin):
     """Fills in who created and who last changed a record, and keeps its history.
 
-    Every add and change through the admin is recorded as a revision (django-reversion)
-    with its user and change message; the history page shows old and new values and
-    restores any earlier version through the same rules as an edit. A save from a form
-    opened before someone else's save is refused (``Versioned``).
+    django-reversion's ``VersionAdmin`` records every add and change through the admin
+    as a revision with its user and change message. Its history page is ours: old and new
+    values of each version; and restoring one goes through the same rules as an edit,
+    with a preview of what it writes (``restore_view``), so its own revert form, which
+    saves an old version through the change form, leads there. Deleted records are not
+    recovered from here: a recovered entry would come back in the status it had. A save
+    from a form opened before someone else's save is refused (``Versioned``).
     """
 
     form = VersionedForm
+    # The admin's own list, without reversion's "Recover deleted" link.
+    change_list_template = None
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     stamp_fields = ["created_by", "created_at", "updated_by", "updated_at"]
     object_history_template = "admin/editorial/object_history.html"
@@ -113,14 +119,16 @@ class StampedAdmin(SeenVersionMixin, CappedCountAdmin):
                     row.instance.stamp(request.user)
         super().save_formset(request, form, formset, change)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id:
+    def reversion_register(self, model, **kwargs):
+        """The registry puts models under reversion, with what they follow (``registry``)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
             if obj is not None:
+                # Before the revision of this change opens: the old values in one of their own.
                 workflow.ensure_baseline(obj)
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
@@ -129,10 +137,29 @@ class StampedAdmin(SeenVersionMixin, CappedCountAdmin):
         return entry
 
     def log_change(self, request, obj, message):
+        # A comment set during the save (a workflow step) is kept over the form's message.
+        comment = reversion.get_comment() if reversion.is_active() else ""
         entry = super().log_change(request, obj, message)
-        if reversion.is_active() and not reversion.get_comment():
-            reversion.set_comment(entry.get_change_message() or "Saved without changes.")
+        if reversion.is_active():
+            reversion.set_comment(comment or entry.get_change_message() or "Saved without changes.")
         return entry
+
+    def changelist_view(self, request, extra_context=None):
+        # Not in one revision for the whole list, as VersionAdmin's: each entry a bulk
+        # action changes gets a revision of its own (``workflow.apply``), after its baseline.
+        return super(VersionAdmin, self).changelist_view(request, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """reversion's revert form saves an old version through the change form: here a
+        restore has a preview and the restore rules instead."""
+        info = self.opts.app_label, self.opts.model_name
+        return redirect(reverse("admin:{}_{}_restore".format(*info), args=[object_id, version_id]))
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise Http404("Deleted records are not recovered from the admin.")
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise Http404("Deleted records are not recovered from the admin.")
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
