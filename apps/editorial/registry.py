@@ -14,7 +14,7 @@ Registering also puts the model, its citations and its parts under django-revers
 following the parts, so that a version of an entry is the entry with its evidence.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import reversion
 
@@ -37,8 +37,10 @@ class EntryType:
     search: object = None
     # The field a search result's headline is cut from.
     headline_field: str = ""
-    # Where the registering app's templates are: ``includes/<model_name>_item.html``.
-    item_template: str = field(default="")
+    # Its item in lists: ``includes/<model_name>_item.html`` unless given.
+    item_template: str = ""
+    # The URL name of its public list: ``<app label>:list`` unless given.
+    list_url_name: str = ""
 
     @property
     def label(self):
@@ -57,7 +59,7 @@ class EntryType:
     @property
     def list_url(self):
         """The URL name of its public list."""
-        return f"{self.model._meta.app_label}:list"
+        return self.list_url_name or f"{self.model._meta.app_label}:list"
 
     @property
     def part_models(self):

@@ -42,6 +42,9 @@ def entry_item(context, entry, **options):
     (``includes/<model_name>_item.html``), which reads it as ``<model_name>``, with
     ``options`` (``headline``, ``badge``, ``level``) as ``{% include ... with %}`` gives them.
     """
-    template = context.template.engine.get_template(registry.entry_type(entry).template)
-    with context.push(**{entry._meta.model_name: entry}, **options):
+    # A kind without an item template of its own is shown by its heading.
+    template = context.template.engine.select_template(
+        [registry.entry_type(entry).template, "includes/entry_item.html"]
+    )
+    with context.push(entry=entry, **{entry._meta.model_name: entry}, **options):
         return template.render(context)
