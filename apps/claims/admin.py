@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.editorial.admin import CitationInline, EntryAdmin
+from apps.editorial.admin import CitationInline, EntryAdmin, KeysOnlyAutocomplete
 from apps.editorial.changelists import AutocompleteFilter
 from apps.interchange.admin_actions import export_selected_as_fixture
 
@@ -11,7 +11,7 @@ class ClaimCitationInline(CitationInline):
     model = ClaimCitation
 
 
-class ClaimRelationInline(admin.TabularInline):
+class ClaimRelationInline(KeysOnlyAutocomplete, admin.TabularInline):
     model = ClaimRelation
     fk_name = "from_claim"
     autocomplete_fields = ["to_claim"]
@@ -57,7 +57,7 @@ class ClaimAdmin(EntryAdmin):
 
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(admin.ModelAdmin):
+class ClaimRelationAdmin(KeysOnlyAutocomplete, admin.ModelAdmin):
     list_display = ["from_claim", "kind", "to_claim"]
     list_select_related = ["from_claim", "to_claim"]
     list_filter = ["kind"]
