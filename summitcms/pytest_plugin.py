@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -29,6 +30,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 IN_CI = bool(os.environ.get("CI"))
+
+# Property-based tests draw few examples locally, so that the whole suite stays quick,
+# and more in CI, derandomized there as in Hypothesis's own "ci" profile (a red run is
+# the code's doing, and prints how to reproduce it). Loaded here, before the test
+# modules are imported: their @settings read the profile then. ``--hypothesis-profile``
+# chooses another.
+hypothesis_settings.register_profile("dev", max_examples=20)
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("ci"), max_examples=200)
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
 
 
 def missing_part(reason):
