@@ -53,6 +53,21 @@ def pytest_runtest_setup(item):
         missing_part("Chromium is not installed (apt-get install chromium)")
 
 
+@pytest.fixture(scope="session")
+def shipped_corpus():
+    """The path of fixtures/summit-2023.json. A test of the shipped corpus fails without it,
+    never skips: a checkout that lost it must not pass."""
+    from apps.interchange.management.commands.bootstrap import SEED_FIXTURE
+
+    if not SEED_FIXTURE.is_file():
+        pytest.fail(
+            f"The shipped corpus {SEED_FIXTURE} is missing: it is part of the product "
+            "(make run loads it). Restore it: git checkout -- fixtures/summit-2023.json",
+            pytrace=False,
+        )
+    return SEED_FIXTURE
+
+
 @pytest.fixture
 def require_postgres(settings):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
