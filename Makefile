@@ -82,9 +82,11 @@ var/wapiti-venv/bin/wapiti:
 	$(PYTHON) -m venv var/wapiti-venv
 	var/wapiti-venv/bin/pip install --quiet wapiti3==3.2.3
 
+## lint: ruff, and the direction of imports between apps (docs/architecture.md)
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var/static

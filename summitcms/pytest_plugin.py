@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -30,6 +31,15 @@ CHROMIUM_ARGS = [
 ]
 IN_CI = bool(os.environ.get("CI"))
 
+# Property-based tests draw few examples locally, so that the whole suite stays quick,
+# and more in CI, derandomized there as in Hypothesis's own "ci" profile (a red run is
+# the code's doing, and prints how to reproduce it). Loaded here, before the test
+# modules are imported: their @settings read the profile then. ``--hypothesis-profile``
+# chooses another.
+hypothesis_settings.register_profile("dev", max_examples=20)
+hypothesis_settings.register_profile("ci", hypothesis_settings.get_profile("ci"), max_examples=200)
+hypothesis_settings.load_profile("ci" if IN_CI else "dev")
+
 
 def missing_part(reason):
     """Skip a test whose tool is absent, but fail under CI, where everything must be present."""
@@ -41,6 +51,21 @@ def missing_part(reason):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
         missing_part("Chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def shipped_corpus():
+    """The path of fixtures/summit-2023.json. A test of the shipped corpus fails without it,
+    never skips: a checkout that lost it must not pass."""
+    from apps.interchange.management.commands.bootstrap import SEED_FIXTURE
+
+    if not SEED_FIXTURE.is_file():
+        pytest.fail(
+            f"The shipped corpus {SEED_FIXTURE} is missing: it is part of the product "
+            "(make run loads it). Restore it: git checkout -- fixtures/summit-2023.json",
+            pytrace=False,
+        )
+    return SEED_FIXTURE
 
 
 @pytest.fixture

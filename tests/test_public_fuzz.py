@@ -27,10 +27,10 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = 200
-fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-# Detail pages and sitemap sections share their code with the rest: fewer examples each.
-fuzz_less = settings(fuzz, max_examples=100)
+# How many examples: the Hypothesis profile (summitcms/pytest_plugin.py).
+fuzz = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Detail pages and sitemap sections share their code with the rest: half as many each.
+fuzz_less = settings(fuzz, max_examples=max(1, fuzz.max_examples // 2))
 
 # In every piece of unpublished work below, and nowhere else (never in a query: pages
 # echo what was asked). DESK_WORD too, so that a search can find that work.

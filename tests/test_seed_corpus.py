@@ -12,11 +12,9 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
-from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
 
@@ -25,11 +23,14 @@ from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
 from apps.editorial.models import Status, Topic
 from apps.events.models import Event
+from apps.interchange.management.commands.bootstrap import SEED_FIXTURE
 from apps.quotes.models import Quote, QuoteCitation
 from apps.sources import text
 from apps.sources.models import Source
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "summit-2023.json"
+FIXTURE = SEED_FIXTURE
+# Each test fails with a clear message when the file is missing (see the plugin).
+pytestmark = pytest.mark.usefixtures("shipped_corpus")
 
 ARTICLE_1 = "walayat-strengthening-alliances-2023-04-03"
 ARTICLE_2 = "untitled-report-2023-03-22-putin-xi-agreements"

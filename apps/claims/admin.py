@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.editorial.admin import CitationInline, EntryAdmin, StampedAdmin, VersionedInline
+from apps.editorial.admin import CitationInline, EntryAdmin, KeysOnlyAutocomplete, StampedAdmin, VersionedInline
 from apps.editorial.changelists import AutocompleteFilter
 
 from .models import Claim, ClaimCitation, ClaimRelation
@@ -10,7 +10,7 @@ class ClaimCitationInline(CitationInline):
     model = ClaimCitation
 
 
-class ClaimRelationInline(VersionedInline):
+class ClaimRelationInline(KeysOnlyAutocomplete, VersionedInline):
     model = ClaimRelation
     fk_name = "from_claim"
     autocomplete_fields = ["to_claim"]

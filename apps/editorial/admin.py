@@ -2,7 +2,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +11,53 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import history, workflow
 from .changelists import CappedCountAdmin, RowsChangeList
 from .models import Conflict, Status, Topic, Versioned
+
+
+class KeysOnly:
+    """Django's autocomplete boxes look the chosen values up to show them again on a form
+    that came back with errors; a crafted value that is not a key ("abc") made that
+    look-up raise, a 500 instead of the field's own "Select a valid choice" error."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self.is_key(v)], attr)
+
+    def is_key(self, value):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(getattr(self.field.remote_field, "field_name", None) or opts.pk.name)
+        try:
+            target.to_python(value)
+        except ValidationError:
+            return False
+        return True
+
+
+class KeysOnlyAutocompleteSelect(KeysOnly, AutocompleteSelect):
+    pass
+
+
+class KeysOnlyAutocompleteSelectMultiple(KeysOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class KeysOnlyAutocomplete:
+    """For a ModelAdmin or an inline: its autocomplete boxes are ``KeysOnly``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeysOnlyAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class SeenVersionField(forms.IntegerField):
@@ -86,7 +127,7 @@ class VersionedInline(SeenVersionMixin, admin.TabularInline):
     form = VersionedRowForm
 
 
-class StampedAdmin(SeenVersionMixin, VersionAdmin, CappedCountAdmin):
+class StampedAdmin(KeysOnlyAutocomplete, SeenVersionMixin, VersionAdmin, CappedCountAdmin):
     """Fills in who created and who last changed a record, and keeps its history.
 
     django-reversion's ``VersionAdmin`` records every add and change through the admin
@@ -235,7 +276,7 @@ class TopicAdmin(StampedAdmin):
     stamp_fields = ["updated_by", "updated_at"]
 
 
-class LoadedAutocompleteSelect(AutocompleteSelect):
+class LoadedAutocompleteSelect(KeysOnlyAutocompleteSelect):
     """The admin's autocomplete box, showing its chosen object from ``loaded`` when that
     is the object chosen, instead of querying for it: a form of 50 citations ran 50
     queries, one for each row's source."""
@@ -253,7 +294,24 @@ class LoadedAutocompleteSelect(AutocompleteSelect):
 
 
 class CitationFormSet(forms.BaseInlineFormSet):
-    """Hands each citation's source, loaded with the citations, to its autocomplete box."""
+    """Hands each citation's source, loaded with the citations, to its autocomplete box,
+    and refuses one passage cited twice."""
+
+    def clean(self):
+        super().clean()
+        # The offsets are computed, not fields of the form, so Django's check of the
+        # unique constraint skips it and the second row failed in the database (a 500).
+        cited = set()
+        for form in self.forms:
+            if form.errors or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            citation = form.instance
+            passage = (citation.source_id, citation.start, citation.end)
+            if passage in cited:
+                raise forms.ValidationError(
+                    f"The passage “{Truncator(citation.passage).chars(80)}” of “{citation.source}” is cited twice."
+                )
+            cited.add(passage)
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -264,7 +322,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
             widget.loaded = form.instance.source
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(KeysOnlyAutocomplete, admin.TabularInline):
     """Evidence rows under an entry: the source and the passage copied from it."""
 
     formset = CitationFormSet

@@ -72,6 +72,9 @@ def refusals(entry, transition, user, note=""):
     problems = []
     if transition.needs_note and not note.strip():
         problems.append("Give a note saying why; the author and the history will show it.")
+    if "\x00" in note:
+        # As Django's form fields say it; PostgreSQL cannot store the character (a 500).
+        problems.append("Null characters are not allowed in the note.")
     if transition.target == Status.VERIFIED:
         if not entry.supporting_citations():
             problems.append("It has no supporting citation: add the passage it rests on first.")

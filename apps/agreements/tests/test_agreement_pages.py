@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests import html
 from tests.builders import make_agreement, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +28,12 @@ def test_the_list_filters_by_kind_party_signatory_and_date(client):
 
 def test_an_agreement_page_shows_parties_signatories_evidence_and_what_it_says(client):
     make_summit_corpus()
-    body = client.get("/agreements/joint-statement-new-era/").content.decode()
-    assert 'href="/organizations/russia/"' in body and 'href="/organizations/china/"' in body
-    assert 'href="/people/xi-jinping/"' in body and 'href="/people/vladimir-putin/"' in body
-    assert "21 March 2023" in body and "Moscow" in body
+    response = client.get("/agreements/joint-statement-new-era/")
+    body, page = response.content.decode(), html.page(response)
+    facts = html.facts(page)
+    assert sorted(html.hrefs(facts["Parties"])) == ["/organizations/china/", "/organizations/russia/"]
+    assert sorted(html.hrefs(facts["Signed by"])) == ["/people/vladimir-putin/", "/people/xi-jinping/"]
+    assert html.text(facts["Signed"]) == "21 March 2023, Moscow"
     assert "What it says" in body and "will build a closer energy partnership" in body
     assert re.search(r'href="/sources/strengthening-alliances/#passage-\d+-\d+"', body)
     body = client.get("/agreements/fourteen-agreements/").content.decode()

@@ -53,6 +53,24 @@ def test_the_form_refuses_an_excerpt_that_is_not_in_the_source_and_keeps_the_inp
     assert not Claim.objects.exists()
 
 
+def test_the_form_refuses_the_same_passage_twice_and_keeps_the_input(client):
+    """Pasted twice, once with other spacing: one passage, which a claim cites once."""
+    client.force_login(make_analyst())
+    source = make_source(title="The wire report")
+    data = claim_form(source, "three-day visit")
+    rows = [
+        {"source": source.pk, "excerpt": excerpt, "stance": "supports"}
+        for excerpt in ("three-day visit", "three-day\n visit")
+    ]
+    data.update(inline_rows("citations", rows))
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert [str(e) for e in response.context["inline_admin_formsets"][0].formset.non_form_errors()] == [
+        "The passage “three-day visit” of “The wire report” is cited twice."
+    ]
+    assert not Claim.objects.exists()
+
+
 @pytest.mark.parametrize("status", ["verified", "retracted", "in_review"])
 def test_a_crafted_status_in_the_form_is_ignored(client, status):
     client.force_login(make_editor())

@@ -8,6 +8,7 @@ import pytest
 
 from apps.claims.models import Claim, ClaimRelation
 from apps.editorial.models import Topic
+from tests import html
 from tests.builders import (
     make_agreement,
     make_claim,
@@ -36,11 +37,18 @@ def listed(client, url):
 
 def test_the_list_shows_verified_claims_with_their_corroboration(client):
     make_summit_corpus()
-    body = client.get("/claims/").content.decode()
-    assert "7 claims" in body
-    assert "Putin praised China’s peace plan for Ukraine." in body
-    assert "2 independent sources" in body and "1 source" in body and "disputed" in body
-    assert "Draft: gas shipments" not in body
+    page = html.page(client.get("/claims/"))
+    assert html.the_text(page, ".result-count") == "7 claims"
+    # Each row's own badge: the filter's options say "1 source" and "disputed" on any list.
+    assert {title: html.the_text(entry, ".badge") for title, entry in html.entries(page).items()} == {
+        "Putin and Xi signed several documents on strategic cooperation.": "disputed",  # by a relation
+        "Putin and Xi signed 14 agreements during the visit.": "disputed",
+        "Putin praised China’s peace plan for Ukraine.": "2 independent sources",
+        "China’s trade with Russia reached a record high in 2022, up 30 %.": "1 source",
+        "Russia and China agreed to conduct joint maritime and air patrols.": "1 source",  # the other only mentions it
+        "Putin said the two nations might overtake rivals in IT and AI.": "2 independent sources",
+        "Xi and Putin issued one joint statement.": "disputed",  # by a contradicting citation
+    }
 
 
 def test_filters_narrow_the_list_and_stay_in_the_address(client):
@@ -158,25 +166,28 @@ class TestCorroborationFilter:
 def test_a_claim_page_shows_its_evidence_each_linking_to_the_highlighted_passage(client):
     corpus = make_summit_corpus()
     claim = Claim.objects.get(slug="putin-praised-peace-plan")
-    body = client.get(claim.get_absolute_url()).content.decode()
-    assert "<h1>Putin praised China’s peace plan for Ukraine.</h1>" in body
-    assert "2 independent sources" in body
+    response = client.get(claim.get_absolute_url())
+    body, page = response.content.decode(), html.page(response)
+    assert html.the_text(page, "h1") == "Putin praised China’s peace plan for Ukraine."
+    assert html.the_text(page, ".verdict") == "2 independent sources"
     for citation in claim.citations.all():
         assert f'href="/sources/{citation.source.slug}/#passage-{citation.start}-{citation.end}"' in body
         assert citation.passage in body
         source_page = client.get(f"/sources/{citation.source.slug}/").content.decode()
         assert f'id="passage-{citation.start}-{citation.end}">{citation.passage}</mark>' in source_page
-    assert "attributed_to" not in body and "Vladimir Putin" in body
-    assert corpus["topics"]["diplomacy"].name in body
+    facts = html.facts(page)
+    assert html.text(facts["Attributed to"]) == "Vladimir Putin, President of Russia"
+    assert html.text(facts["Topics"]) == corpus["topics"]["diplomacy"].name
+    assert "attributed_to" not in body
 
 
 def test_a_claim_page_shows_quantity_and_contradicting_evidence_apart(client):
     make_summit_corpus()
-    body = client.get("/claims/one-joint-statement/").content.decode()
-    assert "Contradicting evidence" in body
-    assert "In two joint statements issued during the summit" in body
-    body = client.get("/claims/trade-record-2022/").content.decode()
-    assert "exactly 30 % (2022)" in body
+    page = html.page(client.get("/claims/one-joint-statement/"))
+    assert html.texts(page, ".evidence h2") == ["Evidence", "Contradicting evidence"]
+    assert html.texts(page, ".evidence-contradicts blockquote") == ["In two joint statements issued during the summit"]
+    page = html.page(client.get("/claims/trade-record-2022/"))
+    assert html.the_text(page, ".facts .quantity") == "exactly 30 % (2022)"
 
 
 def test_a_claim_page_lists_every_published_cross_reference_and_no_other(client):
@@ -191,14 +202,19 @@ def test_a_claim_page_lists_every_published_cross_reference_and_no_other(client)
     claim.agreements.add(
         make_agreement(status="verified", title="A signed protocol"), make_agreement(title="Draft deal")
     )
-    body = client.get(claim.get_absolute_url()).content.decode()
-    assert "Another outlet says otherwise" in body and "Contradicts" in body
-    assert "A more precise claim" in body and "Refined by" in body
-    assert "Quoted words" in body and "A signed protocol" in body
+    response = client.get(claim.get_absolute_url())
+    body, page = response.content.decode(), html.page(response)
+    assert sorted(html.texts(page, ".relations .relation")) == [
+        "Contradicts Another outlet says otherwise",
+        "Refined by A more precise claim",
+    ]
+    assert html.texts(page, ".cross-references .entry-quote-text") == ["Quoted words"]
+    assert html.texts(page, ".cross-references .entry-title") == ["A signed protocol"]
     for hidden in ["A draft that contradicts it", "Draft words", "Draft deal"]:
         assert hidden not in body
     # From the other side the relation reads the other way round.
-    assert "Contradicted by" in client.get(contradicting.get_absolute_url()).content.decode()
+    other = html.page(client.get(contradicting.get_absolute_url()))
+    assert html.texts(other, ".relations .relation") == ["Contradicted by The main claim"]
 
 
 def claim_review(client, claim):

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.builders import make_analyst, make_editor, make_user
+from tests.builders import inline_rows, make_analyst, make_editor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,31 @@ def test_staff_without_permissions_are_refused(desk, app_label, model_name):
     client = desk("staff")
     for view in ("changelist", "add"):
         assert client.get(reverse(f"admin:{app_label}_{model_name}_{view}")).status_code == 403
+
+
+def autocompletes(app_label, model_name):
+    """The autocomplete fields of a model's admin, and of each of its inlines by model."""
+    model_admin = admin.site._registry[apps.get_model(app_label, model_name)]
+    return model_admin.autocomplete_fields, {i.model: i.autocomplete_fields for i in model_admin.inlines}
+
+
+@pytest.mark.parametrize(
+    "app_label,model_name",
+    [key for key in REGISTERED if autocompletes(*key)[0] or any(autocompletes(*key)[1].values())],
+)
+def test_a_crafted_value_in_an_autocomplete_box_is_the_fields_error_not_a_500(desk, app_label, model_name):
+    """The box shows what was chosen again with the errors, and looked up "abc" as an id."""
+    client = desk("superuser")
+    url = reverse(f"admin:{app_label}_{model_name}_add")
+    fields, inline_fields = autocompletes(app_label, model_name)
+    data = dict.fromkeys(fields, "abc")
+    for inline in client.get(url).context["inline_admin_formsets"]:
+        row = dict.fromkeys(inline_fields[inline.opts.model], "abc")
+        data.update(inline_rows(inline.formset.prefix, [row] if row else []))
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = " ".join(str(error) for error in response.context["errors"])
+    assert "Select a valid choice" in errors or "“abc” is not a valid value" in errors
 
 
 @pytest.mark.parametrize("kind", ["analyst", "editor"])

@@ -132,6 +132,17 @@ def test_sending_back_needs_a_note_and_keeps_it(client, in_review):
     assert in_review.status == "draft" and in_review.review_note == "Cite the second article too."
 
 
+@pytest.mark.parametrize("name", ["send_back", "verify"])
+def test_a_note_with_a_null_character_is_refused_and_changes_nothing(client, in_review, name):
+    """A crafted note: PostgreSQL cannot store the character in the entry or its history."""
+    client.force_login(make_editor())
+    response = post_transition(client, in_review, name, note="Cite\x00 the second article.")
+    assert response.status_code == 200
+    assert response.context["errors"] == ["Null characters are not allowed in the note."]
+    in_review.refresh_from_db()
+    assert in_review.status == "in_review" and in_review.version == 1
+
+
 def test_retracting_needs_a_correction_note(client, in_review):
     client.force_login(make_editor())
     post_transition(client, in_review, "verify")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests import html
 from tests.builders import make_claim, make_event, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +44,10 @@ def test_the_coverage_matrix_says_how_each_source_reports_each_claim(client):
 
 def test_a_part_shows_its_own_claims_and_its_parent(client):
     make_summit_corpus()
-    body = client.get("/events/press-briefing/").content.decode()
-    assert "part of" in body and 'href="/events/xi-state-visit-2023/"' in body
+    response = client.get("/events/press-briefing/")
+    body, kicker = response.content.decode(), html.page(response).select_one(".kicker")
+    assert html.text(kicker) == "Event · part of Xi Jinping’s state visit to Russia"
+    assert html.hrefs(kicker) == ["/events/xi-state-visit-2023/"]
     assert "Putin said the two nations might overtake rivals in IT and AI." in body
     assert "Putin praised China’s peace plan" not in body
 

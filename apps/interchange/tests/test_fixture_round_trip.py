@@ -36,11 +36,8 @@ def test_a_published_export_loaded_into_a_flushed_database_exports_to_the_same_b
     assert export()[0].encode("utf-8") == published.read_bytes()
 
 
-def test_the_shipped_corpus_passes_every_import_check_and_round_trips(tmp_path, settings):
-    seed = settings.BASE_DIR / "fixtures" / "summit-2023.json"
-    if not seed.exists():
-        pytest.skip("no shipped corpus in this checkout yet")
-    call_command("import_fixtures", str(seed), verbosity=0)
+def test_the_shipped_corpus_passes_every_import_check_and_round_trips(tmp_path, shipped_corpus):
+    call_command("import_fixtures", str(shipped_corpus), verbosity=0)
     backup = tmp_path / "backup.json"
     call_command("export_fixtures", "--all", "--output", str(backup), verbosity=0)
     call_command("flush", "--noinput", verbosity=0)

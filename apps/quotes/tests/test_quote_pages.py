@@ -5,6 +5,7 @@ import re
 import extruct
 import pytest
 
+from tests import html
 from tests.builders import make_agreement, make_quote, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +43,25 @@ def test_the_list_filters_by_occasion_topic_and_date(client):
 
 def test_a_quote_page_shows_the_words_the_speaker_and_the_evidence(client):
     make_summit_corpus()
-    body = client.get("/quotes/putin-world-powers/").content.decode()
-    assert "This is an example of how world powers" in body
-    assert 'href="/people/vladimir-putin/"' in body and "President of Russia" in body
-    assert "A partial quote" in body
-    assert "1 source" in body
+    response = client.get("/quotes/putin-world-powers/")
+    body, page = response.content.decode(), html.page(response)
+    # The words are in the cited passage too: the heading must hold them.
+    assert html.the_text(page, "h1.quote-text") == "This is an example of how world powers"
+    assert html.the_text(page, ".quote-speaker") == "— Vladimir Putin, President of Russia"
+    assert html.hrefs(page.select_one(".quote-speaker")) == ["/people/vladimir-putin/"]
+    assert "A partial quote: part of a sentence" in html.texts(page, ".facts dd")
+    assert html.the_text(page, ".verdict") == "1 source"
     assert re.search(r'href="/sources/over-a-dozen-agreements/#passage-\d+-\d+"', body)
 
 
 def test_a_joint_statement_speaks_and_links_to_its_agreement(client):
     make_summit_corpus()
-    body = client.get("/quotes/joint-statement-energy/").content.decode()
-    assert 'href="/agreements/joint-statement-new-era/"' in body
-    assert "Joint statement on deepening the comprehensive partnership in a new era" in body
+    page = html.page(client.get("/quotes/joint-statement-energy/"))
+    # The statement is among the agreements the quote refers to as well: the speaker's line
+    # must name it.
+    speaker = page.select_one(".quote-speaker")
+    assert html.text(speaker) == "— Joint statement on deepening the comprehensive partnership in a new era"
+    assert html.hrefs(speaker) == ["/agreements/joint-statement-new-era/"]
 
 
 def test_quotation_json_ld(client):

@@ -16,6 +16,7 @@ import pytest
 from apps.claims.models import ClaimRelation
 from apps.editorial.models import Topic
 from apps.events.models import Event
+from tests import html
 from tests.builders import (
     make_agreement,
     make_claim,
@@ -248,9 +249,9 @@ def test_people_organizations_and_events_known_only_from_unpublished_work_are_no
 
 def test_unpublished_contradiction_does_not_dispute_a_verified_claim(client, hidden):
     disputed_by_draft = hidden["corpus"]["claims"][2]
-    body = client.get(disputed_by_draft.get_absolute_url()).content.decode()
-    assert "2 independent sources" in body
-    assert "disputed" not in body
+    response = client.get(disputed_by_draft.get_absolute_url())
+    assert html.the_text(html.page(response), ".verdict") == "2 independent sources"
+    assert "disputed" not in response.content.decode()
     listed = client.get("/claims/?corroboration=disputed").content.decode()
     assert disputed_by_draft.statement not in listed
 

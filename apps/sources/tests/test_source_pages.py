@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests import html
 from tests.builders import make_claim, make_organization, make_quote, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +34,25 @@ def test_the_body_is_escaped(client):
 def test_it_lists_the_verified_entries_citing_it_with_links_to_their_passages(client):
     corpus = make_summit_corpus()
     report_b = corpus["sources"][1]
-    body = client.get(report_b.get_absolute_url()).content.decode()
-    assert "Verified entries citing it" in body
-    assert "Putin and Xi signed 14 agreements during the visit." in body
-    assert "“We’re always for peace and dialogue, and we firmly stand on the right side of history”" in body
-    assert "Fourteen agreements signed during the visit" in body
+    response = client.get(report_b.get_absolute_url())
+    body, page = response.content.decode(), html.page(response)
+    assert html.the_text(page, "#cited-by-title") == "Verified entries citing it"
+    # Supporting it or contradicting it; not the retracted claim, nor the quote in review.
+    assert set(html.texts(page, ".cited-entry")) == {
+        "Putin and Xi signed 14 agreements during the visit.",
+        "Putin praised China’s peace plan for Ukraine.",
+        "China’s trade with Russia reached a record high in 2022, up 30 %.",
+        "Russia and China agreed to conduct joint maritime and air patrols.",
+        "Putin said the two nations might overtake rivals in IT and AI.",
+        "Xi and Putin issued one joint statement.",
+        "“We’re always for peace and dialogue, and we firmly stand on the right side of history”",
+        "“This is an example of how world powers”",
+        "Fourteen agreements signed during the visit",
+    }
     for start, end in re.findall(r'href="#passage-(\d+)-(\d+)"', body):
         assert f'id="passage-{start}-{end}"' in body
-    assert "Relays" in body and "RT" in body
+    # The body says "reported RT" too: the fact must be the source's.
+    assert html.text(html.facts(page)["Relays"]) == "RT (not independent of it)"
     assert "By joining our rich scientific potentials" in body  # in the text, unmarked
     assert "in-review-scientific-potentials" not in body
 
@@ -48,15 +60,19 @@ def test_it_lists_the_verified_entries_citing_it_with_links_to_their_passages(cl
 def test_the_source_list_filters_by_outlet_kind_and_date(client):
     corpus = make_summit_corpus()
     make_source(title="Unrelated wire copy", outlet=make_organization(name="Other wire"), kind="wire")
-    body = client.get("/sources/?outlet=world-affairs-wire").content.decode()
-    assert "Putin and Xi sign over a dozen agreements" in body and "Strengthening Alliances" not in body
-    assert "cited by 9 verified entries" in body
-    body = client.get("/sources/?published_from=2023-04-01").content.decode()
-    assert "Strengthening Alliances" in body and "over a dozen" not in body
-    body = client.get("/sources/?kind=wire").content.decode()
-    assert "Unrelated wire copy" in body and "Strengthening" not in body
+    a, b = (source.title for source in corpus["sources"])
+
+    def listed(url):
+        return html.entries(html.page(client.get(url)))
+
+    by_the_wire = listed("/sources/?outlet=world-affairs-wire")
+    assert list(by_the_wire) == [b]
+    assert "cited by 9 verified entries" in html.text(by_the_wire[b])
+    assert list(listed("/sources/?published_from=2023-04-01")) == [a]
+    assert list(listed("/sources/?kind=wire")) == ["Unrelated wire copy"]
     assert client.get("/sources/?reliability=Z").status_code == 400
-    assert corpus["sources"][0].title in client.get("/sources/?order=cited").content.decode()
+    # Cited by 9 verified entries, by 7, by none.
+    assert list(listed("/sources/?order=cited")) == [b, a, "Unrelated wire copy"]
 
 
 def test_an_unknown_source_is_not_found(client):
