@@ -18,8 +18,6 @@ class Status(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
-# Statuses only an editor may give an entry.
-EDITOR_STATUSES = {Status.VERIFIED, Status.RETRACTED}
 
 
 class SlugNaturalKeyManager(models.Manager):

@@ -18,8 +18,8 @@ def export_selected_as_fixture(modeladmin, request, queryset):
     does not build the file in memory.
     """
     exporter = fixtures.Exporter(fixtures.Selection.of(queryset))
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    filename = f"summitcms-{modeladmin.opts.model_name}-{stamp}.json"
+    taken = timezone.now().strftime("%Y%m%d-%H%M%S")
+    filename = f"summitcms-{modeladmin.opts.model_name}-{taken}.json"
     response = StreamingHttpResponse(exporter.chunks(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -543,7 +543,7 @@ class Exporter:
 
     def write(self, stream):
         """Write the whole fixture to a text stream; in one snapshot on PostgreSQL."""
-        with snapshot():
+        with Snapshot():
             for piece in self.chunks():
                 stream.write(piece)
         return self.counts
@@ -565,7 +565,7 @@ def preorder(rows):
     return ordered
 
 
-class snapshot:
+class Snapshot:
     """On PostgreSQL, read the whole export in one repeatable-read transaction.
 
     A long export then sees one state of the database even while people edit: no

@@ -912,7 +912,7 @@ def generator_users(epoch):
     return users
 
 
-def stamp(fields, users):
+def with_user_ids(fields, users):
     """Model fields from planned ones: usernames become user ids."""
     out = dict(fields)
     for key in ("created_by", "updated_by", "verified_by"):
@@ -1023,7 +1023,7 @@ class Writer:
         return pks
 
     def entry_row(self, model, entry):
-        fields = stamp(entry.fields, self.users)
+        fields = with_user_ids(entry.fields, self.users)
         if model is Agreement:
             fields["event_id"] = self.event_pks[fields.pop("event")]
         elif model is Quote:
