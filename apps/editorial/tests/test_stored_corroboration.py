@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
 from apps.editorial import corroboration
-from apps.editorial.models import ContentVersion
 from apps.editorial.testing import make_claim, make_editor, make_organization, make_quote, make_source
 from apps.quotes.models import Quote, QuoteCitation
 from apps.sources.models import Source
@@ -186,7 +185,6 @@ def test_the_public_filter_reads_the_stored_level(client):
     assert public_list(client, "single") == {"filtered"}
     # Behind the models' back, as a bulk write would: the filter follows the stored field.
     Claim.objects.filter(pk=claim.pk).update(corroboration_level="disputed")
-    ContentVersion.objects.bump()
     assert public_list(client, "single") == set() and public_list(client, "disputed") == {"filtered"}
     out = StringIO()
     with pytest.raises(Exception, match="1 problem"):
