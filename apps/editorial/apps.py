@@ -10,9 +10,9 @@ class EditorialConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import corroboration
-        from .cache import connect_signals
+        from .cache import watch_public_tables
         from .planner import refresh_statistics
 
-        connect_signals(apps)
         corroboration.connect_signals(apps)
+        post_migrate.connect(watch_public_tables, sender=self, dispatch_uid="editorial-watch-public-tables")
         post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="editorial-refresh-statistics")

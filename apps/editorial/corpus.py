@@ -43,7 +43,7 @@ from . import corpus_vocabulary as words
 from . import corroboration as stored_corroboration
 from .fixtures import stamps
 from .groups import ANALYSTS, EDITORS, sync_groups
-from .models import ContentVersion, Status, Topic
+from .models import Status, Topic
 
 PREFIX = "gen-"
 ANALYST = "corpus-analyst"
@@ -938,8 +938,6 @@ class Writer:
         return [row.pk for row in rows]
 
     def write(self):
-        # Bulk inserts send no signals: cached public pages must still go stale.
-        ContentVersion.objects.bump()
         plan = self.plan
         self.users = generator_users(plan.epoch)
         base = {
@@ -1186,5 +1184,4 @@ def delete_generated():
     for queryset in plans:
         queryset._raw_delete(queryset.db)
     stored_corroboration.refresh(Claim, partners)
-    ContentVersion.objects.bump()  # raw deletes send no signals either
     return counts

@@ -4,6 +4,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
+from apps.editorial.models import NEWEST_VERIFIED
 from apps.quotes.models import Quote
 from apps.quotes.views import public_speaker_name
 
@@ -24,14 +25,14 @@ class VerifiedEntriesFeed(Feed):
         return reverse("feeds:verified")
 
     def items(self):
-        newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
         entries = [
-            *Claim.objects.verified().order_by(*newest)[: self.size],
+            *Claim.objects.verified().order_by(*NEWEST_VERIFIED)[: self.size],
             *Quote.objects.verified()
             .select_related("speaker", "speaker_organization", "speaker_statement")
-            .order_by(*newest)[: self.size],
-            *Agreement.objects.verified().order_by(*newest)[: self.size],
+            .order_by(*NEWEST_VERIFIED)[: self.size],
+            *Agreement.objects.verified().order_by(*NEWEST_VERIFIED)[: self.size],
         ]
+        # A stable sort: entries verified at one instant stay claims, quotes, agreements, each by slug.
         entries.sort(key=lambda e: (e.verified_at is not None, e.verified_at or e.updated_at), reverse=True)
         return entries[: self.size]
 

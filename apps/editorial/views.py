@@ -10,7 +10,7 @@ from apps.claims.models import Claim, ClaimCitation, ClaimRelation, RelationKind
 from apps.events.models import Event
 from apps.quotes.models import Quote
 
-from .models import Status
+from .models import NEWEST_VERIFIED, Status
 
 QUOTE_SPEAKERS = ("speaker", "speaker_organization", "speaker_statement")
 
@@ -33,7 +33,7 @@ class HomeView(TemplateView):
         context["events"] = list(
             Event.objects.public()
             .filter(parent__isnull=True)
-            .order_by(F("starts_on").desc(nulls_last=True), "name")[:3]
+            .order_by(F("starts_on").desc(nulls_last=True), "name", "slug")[:3]
         )
         context["counts"] = {
             "claims": Claim.objects.verified().count(),
@@ -47,13 +47,13 @@ class HomeView(TemplateView):
 
 def latest_verified(limit):
     """The ``limit`` most recently verified claims, quotes and agreements, newest first."""
-    newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
     entries = [
-        *Claim.objects.verified().select_related("event", "attributed_to").order_by(*newest)[:limit],
-        *Quote.objects.verified().select_related(*QUOTE_SPEAKERS).order_by(*newest)[:limit],
-        *Agreement.objects.verified().order_by(*newest)[:limit],
+        *Claim.objects.verified().select_related("event", "attributed_to").order_by(*NEWEST_VERIFIED)[:limit],
+        *Quote.objects.verified().select_related(*QUOTE_SPEAKERS).order_by(*NEWEST_VERIFIED)[:limit],
+        *Agreement.objects.verified().order_by(*NEWEST_VERIFIED)[:limit],
     ]
     oldest = datetime.min.replace(tzinfo=UTC)
+    # A stable sort: entries verified at one instant stay claims, quotes, agreements, each by slug.
     return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]
 
 
@@ -65,7 +65,8 @@ def where_sources_differ(limit):
             kind=RelationKind.CONTRADICTS, from_claim__status=Status.VERIFIED, to_claim__status=Status.VERIFIED
         )
         .select_related("from_claim", "to_claim")
-        .order_by("-pk")[:limit]
+        # The newest contradictions first, by a key that travels with the data.
+        .order_by("-from_claim__verified_at", "from_claim__slug", "to_claim__slug")[:limit]
     )
     in_pairs = {c.pk for r in pairs for c in (r.from_claim, r.to_claim)}
     contradicted = ClaimCitation.objects.filter(claim=OuterRef("pk"), stance="contradicts")
@@ -73,11 +74,14 @@ def where_sources_differ(limit):
         Claim.objects.verified()
         .filter(Exists(contradicted))
         .exclude(pk__in=in_pairs)
-        .order_by("-verified_at", "-id")[: max(limit - len(pairs), 0)]
+        .order_by(*NEWEST_VERIFIED)[: max(limit - len(pairs), 0)]
     )
     claims = [c for r in pairs for c in (r.from_claim, r.to_claim)] + alone
     prefetch_related_objects(
         claims,
-        Prefetch("citations", ClaimCitation.objects.select_related("source", "source__outlet").order_by("start")),
+        Prefetch(
+            "citations",
+            ClaimCitation.objects.select_related("source", "source__outlet").order_by("start", "end", "source__slug"),
+        ),
     )
     return [(r.from_claim, r.to_claim) for r in pairs] + [(claim, None) for claim in alone]

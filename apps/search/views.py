@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
 from apps.editorial.changelists import AtLeast
+from apps.editorial.models import NEWEST_VERIFIED
 from apps.quotes.models import Quote
 from apps.sources.models import Source
 
@@ -34,13 +35,17 @@ class SearchForm(forms.Form):
 
 
 def candidates():
+    """What each group searches, in the order SQLite shows its matches (PostgreSQL ranks them)."""
     return {
-        "claims": Claim.objects.public().with_evidence().select_related("event"),
+        "claims": Claim.objects.public().with_evidence().select_related("event").order_by(*NEWEST_VERIFIED),
         "quotes": Quote.objects.public()
         .with_evidence()
-        .select_related("speaker", "speaker_organization", "speaker_statement"),
-        "agreements": Agreement.objects.public().with_evidence(),
-        "sources": Source.objects.select_related("outlet"),
+        .select_related("speaker", "speaker_organization", "speaker_statement")
+        .order_by(*NEWEST_VERIFIED),
+        "agreements": Agreement.objects.public().with_evidence().order_by(*NEWEST_VERIFIED),
+        "sources": Source.objects.select_related("outlet").order_by(
+            F("published_on").desc(nulls_last=True), "title", "slug"
+        ),
     }
 
 
