@@ -152,33 +152,42 @@ def test_the_shared_cache_is_redis_when_cache_url_is_set(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_transaction_of_many_writes_bumps_the_version_once():
+def test_one_transaction_of_many_writes_bumps_the_version_once_on_postgresql(require_postgres):
+    # Updating the one row again and again in one transaction would be quadratic there.
     from django.db import transaction
 
     start = ContentVersion.objects.current()[0]
     with transaction.atomic():
         for number in range(5):
             verified_claim(f"Claim {number} of one import")
+        Claim.objects.update(statement="Rewritten in bulk")
     assert ContentVersion.objects.current()[0] == start + 1
     verified_claim("Later saves, each in a transaction of its own")
     assert ContentVersion.objects.current()[0] > start + 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_bump_does_not_stop_the_next_one():
+def test_a_rolled_back_write_bumps_nothing_and_does_not_stop_the_next_bump():
     from django.db import transaction
 
-    start = ContentVersion.objects.current()[0]
+    start = ContentVersion.objects.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        verified_claim("Undone")
+        raise RuntimeError("roll back the transaction")
+    assert ContentVersion.objects.current() == start
     with transaction.atomic():
         try:
             with transaction.atomic():
-                verified_claim("Undone")
+                verified_claim("Undone too")
                 raise RuntimeError("roll back the savepoint")
         except RuntimeError:
             pass
         verified_claim("Kept")
-    assert ContentVersion.objects.current()[0] == start + 1
-    assert Claim.objects.filter(statement="Kept").exists()
+    number = ContentVersion.objects.current()[0]
+    assert number > start[0]
+    if connection.vendor == "postgresql":  # once per transaction: the savepoint's bump went with it
+        assert number == start[0] + 1
+    assert list(Claim.objects.values_list("statement", flat=True)) == ["Kept"]
 
 
 @pytest.mark.django_db

@@ -20,8 +20,8 @@ class PersonFilter(NameFilterMixin, PublicFilterSet):
     country = choice_filter("Country", "Any country", field_name="country")
     order = OrderFilter(
         {
-            "name": ("Name, A–Z", ["name", "pk"]),
-            "quotes": ("Most quoted", ["-verified_quotes", "name"]),
+            "name": ("Name, A–Z", ["name", "slug"]),
+            "quotes": ("Most quoted", ["-verified_quotes", "name", "slug"]),
         }
     )
 
@@ -39,9 +39,9 @@ class OrganizationFilter(NameFilterMixin, PublicFilterSet):
     country = choice_filter("Country", "Any country", field_name="country")
     order = OrderFilter(
         {
-            "name": ("Name, A–Z", ["name", "pk"]),
-            "sources": ("Most sources published", ["-source_count", "name"]),
-            "agreements": ("Most agreements", ["-verified_agreements", "name"]),
+            "name": ("Name, A–Z", ["name", "slug"]),
+            "sources": ("Most sources published", ["-source_count", "name", "slug"]),
+            "agreements": ("Most agreements", ["-verified_agreements", "name", "slug"]),
         }
     )
 

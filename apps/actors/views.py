@@ -42,7 +42,7 @@ class PersonListView(PublicListView):
     ]
 
     def get_queryset(self):
-        return people().order_by("name", "pk")
+        return people().order_by("name", "slug")
 
 
 class PersonDetailView(DetailView):
@@ -59,13 +59,13 @@ class PersonDetailView(DetailView):
             .order_by("-said_on", "slug")
         )
         context["agreements"], context["more_agreements"] = first(
-            Agreement.objects.verified().filter(signatories=person).order_by("-signed_on", "title")
+            Agreement.objects.verified().filter(signatories=person).order_by("-signed_on", "title", "slug")
         )
         context["claims"], context["more_claims"] = first(
             Claim.objects.verified()
             .filter(attributed_to=person)
             .select_related("event", "attributed_to")
-            .order_by("statement")
+            .order_by("statement", "slug")
         )
         return context
 
@@ -84,7 +84,7 @@ class OrganizationListView(PublicListView):
     ]
 
     def get_queryset(self):
-        return organizations().order_by("name", "pk")
+        return organizations().order_by("name", "slug")
 
 
 class OrganizationDetailView(DetailView):
@@ -97,7 +97,7 @@ class OrganizationDetailView(DetailView):
         context["agreements"], context["more_agreements"] = first(
             Agreement.objects.verified()
             .filter(parties=organization)
-            .order_by(F("signed_on").desc(nulls_last=True), "title")
+            .order_by(F("signed_on").desc(nulls_last=True), "title", "slug")
         )
         context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
@@ -108,9 +108,9 @@ class OrganizationDetailView(DetailView):
         context["sources"], context["more_sources"] = first(
             Source.objects.filter(outlet=organization)
             .annotate(verified_entries=verified_entries())
-            .order_by(F("published_on").desc(nulls_last=True), "title")
+            .order_by(F("published_on").desc(nulls_last=True), "title", "slug")
         )
         context["relayed_by"], context["more_relayed_by"] = first(
-            Source.objects.filter(relays=organization).select_related("outlet").order_by("title")
+            Source.objects.filter(relays=organization).select_related("outlet").order_by("title", "slug")
         )
         return context

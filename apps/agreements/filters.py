@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from apps.actors.models import Organization, Person
-from apps.editorial.models import Status, Topic
+from apps.editorial.models import NEWEST_VERIFIED, Status, Topic
 from apps.editorial.public import (
     CorroborationFilter,
     DateInput,
@@ -14,7 +14,7 @@ from apps.editorial.public import (
 from apps.events.models import Event
 from apps.search.filters import SearchFilter
 
-from .models import Agreement, AgreementKind
+from .models import SIGNED_LATEST_FIRST, Agreement, AgreementKind
 
 VERIFIED = Status.VERIFIED
 
@@ -35,9 +35,9 @@ class AgreementFilter(PublicFilterSet):
     corroboration = CorroborationFilter()
     order = OrderFilter(
         {
-            "signed": ("Date signed, latest first", ["-signed_on", "title"]),
-            "title": ("Title, A–Z", ["title", "pk"]),
-            "recent": ("Recently verified", ["-verified_at", "-id"]),
+            "signed": ("Date signed, latest first", SIGNED_LATEST_FIRST),
+            "title": ("Title, A–Z", ["title", "slug"]),
+            "recent": ("Recently verified", NEWEST_VERIFIED),
         }
     )
 

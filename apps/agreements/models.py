@@ -6,6 +6,9 @@ from apps.editorial.models import Entry, Topic
 from apps.events.models import Event
 from apps.sources.models import Citation
 
+# The public list's order; the slug makes it total with a key that travels with the data.
+SIGNED_LATEST_FIRST = ("-signed_on", "title", "slug")
+
 
 class AgreementKind(models.TextChoices):
     JOINT_STATEMENT = "joint_statement", "Joint statement"
@@ -44,8 +47,8 @@ class Agreement(Entry):
             models.Index(fields=["-signed_on", "title", "-id"]),
             models.Index(fields=["status", "-signed_on", "title", "-id"]),
             models.Index(fields=["event", "status"]),
-            # Newest verified first, on public lists, the overview and the feed.
-            models.Index(fields=["status", "-verified_at", "-id"]),
+            # Newest verified first (``NEWEST_VERIFIED``), on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "slug"]),
         ]
         constraints = [
             *Entry.Meta.constraints,

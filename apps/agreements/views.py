@@ -6,7 +6,7 @@ from apps.editorial.public import PublicDetailView, PublicListView, absolute, ev
 from apps.quotes.models import Quote
 
 from .filters import AgreementFilter
-from .models import Agreement
+from .models import SIGNED_LATEST_FIRST, Agreement
 
 
 def names(objects):
@@ -31,8 +31,13 @@ class AgreementListView(PublicListView):
     ]
 
     def get_queryset(self):
-        agreements = Agreement.objects.public().with_evidence().select_related("event").order_by("-signed_on", "title")
-        return agreements.prefetch_related("parties", "signatories") if self.wants_csv() else agreements
+        agreements = Agreement.objects.public().with_evidence().select_related("event").order_by(*SIGNED_LATEST_FIRST)
+        if self.wants_csv():
+            return agreements.prefetch_related(
+                Prefetch("parties", Organization.objects.order_by("name", "slug")),
+                Prefetch("signatories", Person.objects.order_by("name", "slug")),
+            )
+        return agreements
 
 
 class AgreementDetailView(PublicDetailView):
@@ -43,8 +48,8 @@ class AgreementDetailView(PublicDetailView):
             .select_related("event", "event__parent")
             .prefetch_related(
                 "topics",
-                Prefetch("parties", Organization.objects.order_by("name")),
-                Prefetch("signatories", Person.objects.order_by("name")),
+                Prefetch("parties", Organization.objects.order_by("name", "slug")),
+                Prefetch("signatories", Person.objects.order_by("name", "slug")),
                 Prefetch(
                     "quotes",
                     Quote.objects.verified().select_related("speaker", "speaker_organization", "speaker_statement"),
@@ -57,7 +62,7 @@ class AgreementDetailView(PublicDetailView):
                 ),
                 Prefetch(
                     "claims",
-                    Claim.objects.verified().select_related("event", "attributed_to").order_by("statement"),
+                    Claim.objects.verified().select_related("event", "attributed_to").order_by("statement", "slug"),
                     to_attr="public_claims",
                 ),
             )

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from apps.actors.models import Organization, Person
-from apps.editorial.models import Status, Topic
+from apps.editorial.models import NEWEST_VERIFIED, Status, Topic
 from apps.editorial.public import (
     CorroborationFilter,
     DateInput,
@@ -31,9 +31,9 @@ class ClaimFilter(PublicFilterSet):
     corroboration = CorroborationFilter()
     order = OrderFilter(
         {
-            "recent": ("Recently verified", ["-verified_at", "-id"]),
-            "statement": ("Statement, A–Z", ["statement", "pk"]),
-            "event": ("Event date", ["event__starts_on", "event__sequence", "statement"]),
+            "recent": ("Recently verified", NEWEST_VERIFIED),
+            "statement": ("Statement, A–Z", ["statement", "slug"]),
+            "event": ("Event date", ["event__starts_on", "event__sequence", "statement", "slug"]),
         }
     )
 

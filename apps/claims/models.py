@@ -106,10 +106,10 @@ class Claim(Entry):
             models.Index(fields=["-updated_at", "-id"]),
             models.Index(fields=["status", "-updated_at", "-id"]),
             models.Index(fields=["event", "status"]),
-            # Newest verified first, on public lists, the overview and the feed.
-            models.Index(fields=["status", "-verified_at", "-id"]),
+            # Newest verified first (``NEWEST_VERIFIED``), on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "slug"]),
             # The same, filtered by corroboration (``?corroboration=disputed``).
-            models.Index(fields=["status", "corroboration_level", "-verified_at", "-id"]),
+            models.Index(fields=["status", "corroboration_level", "-verified_at", "slug"]),
         ]
         constraints = [
             *Entry.Meta.constraints,

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 
 from apps.agreements.models import Agreement
-from apps.editorial.models import Status
+from apps.editorial.models import NEWEST_VERIFIED, Status
 from apps.editorial.public import PublicDetailView, PublicListView, absolute, evidence_by_stance
 from apps.quotes.models import Quote
 
@@ -38,17 +38,13 @@ class ClaimListView(PublicListView):
 
     def get_queryset(self):
         claims = (
-            Claim.objects.public()
-            .with_evidence()
-            .select_related("event", "attributed_to")
-            .order_by("-verified_at", "-id")
+            Claim.objects.public().with_evidence().select_related("event", "attributed_to").order_by(*NEWEST_VERIFIED)
         )
         return claims.prefetch_related("topics") if self.wants_csv() else claims
 
 
 class ClaimDetailView(PublicDetailView):
     def get_queryset(self):
-        related = ClaimRelation.objects.order_by("kind", "pk")
         return (
             Claim.objects.public()
             .with_evidence("source__outlet")
@@ -57,12 +53,16 @@ class ClaimDetailView(PublicDetailView):
                 "topics",
                 Prefetch(
                     "relations_from",
-                    related.filter(to_claim__status=VERIFIED).select_related("to_claim"),
+                    ClaimRelation.objects.filter(to_claim__status=VERIFIED)
+                    .select_related("to_claim")
+                    .order_by("kind", "to_claim__slug"),
                     to_attr="public_relations_from",
                 ),
                 Prefetch(
                     "relations_to",
-                    related.filter(from_claim__status=VERIFIED).select_related("from_claim"),
+                    ClaimRelation.objects.filter(from_claim__status=VERIFIED)
+                    .select_related("from_claim")
+                    .order_by("kind", "from_claim__slug"),
                     to_attr="public_relations_to",
                 ),
                 Prefetch(
@@ -70,7 +70,9 @@ class ClaimDetailView(PublicDetailView):
                     Quote.objects.verified().select_related("speaker", "speaker_organization", "speaker_statement"),
                     to_attr="public_quotes",
                 ),
-                Prefetch("agreements", Agreement.objects.verified().order_by("title"), to_attr="public_agreements"),
+                Prefetch(
+                    "agreements", Agreement.objects.verified().order_by("title", "slug"), to_attr="public_agreements"
+                ),
             )
         )
 

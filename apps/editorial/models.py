@@ -2,7 +2,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,8 +16,6 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     VERIFIED = "verified", "Verified"
     RETRACTED = "retracted", "Retracted"
-
-
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -163,6 +161,13 @@ class Stamped(Versioned):
         super().stamp(user)
 
 
+# Newest verified first: the public lists, the overview and the feed. The slug breaks the
+# ties (an import verifies many entries at one instant) because it travels with the data,
+# which a database id does not: a backup loaded elsewhere shows the same pages. Each entry
+# model has an index in this order, by status.
+NEWEST_VERIFIED = ("-verified_at", "slug")
+
+
 class EntryQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=Status.VERIFIED)
@@ -183,7 +188,7 @@ class EntryQuerySet(models.QuerySet):
         """
         citation = self.model._meta.get_field("citations").related_model
         citations = citation.objects.select_related("source", *source_related).order_by(
-            "source__published_on", "source__title", "start"
+            "source__published_on", "source__title", "source__slug", "start", "end"
         )
         return self.prefetch_related(models.Prefetch("citations", queryset=citations), "citations__source__relays")
 
@@ -403,9 +408,21 @@ class Entry(TracksLoaded, Stamped):
         return corroboration_of(self.citations.all(), contradicted=self.is_contradicted())
 
 
-def _bumped_in_this_transaction():
-    """A marker among the connection's on-commit callbacks: Django drops it with a
-    rollback of the savepoint or transaction that registered it, as it drops the bump."""
+# The database marks the content changed, whatever writes it: a trigger on every table a
+# reader can see (``ContentVersionQuerySet.watch``). What they run, by vendor:
+CHANGED_FLAG = "summitcms.content_changed"  # PostgreSQL: set once bumped in this transaction
+TRIGGER = "content_version"  # the name of each trigger (SQLite: a prefix)
+
+# One statement: the row is made if it is missing (a flushed or new database).
+BUMP = {
+    "postgresql": """
+        INSERT INTO {table} (id, number, changed_at) VALUES (1, 1, clock_timestamp())
+        ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1, changed_at = excluded.changed_at""",
+    # SQLite keeps datetimes as UTC text; 'now' is UTC, to the millisecond.
+    "sqlite": """
+        INSERT INTO {table} (id, number, changed_at) VALUES (1, 1, strftime('%Y-%m-%d %H:%M:%f', 'now'))
+        ON CONFLICT (id) DO UPDATE SET number = number + 1, changed_at = excluded.changed_at""",
+}
 
 
 class ContentVersionQuerySet(models.QuerySet):
@@ -418,50 +435,105 @@ class ContentVersionQuerySet(models.QuerySet):
         from django.utils.dateparse import parse_datetime
 
         connection = connections[self.db]
-        if connection.in_atomic_block:
-            # Read inside a transaction (a test, a management command): the next
-            # change in it must bump again, or this reader would keep a stale page.
-            connection.run_on_commit[:] = [
-                hook for hook in connection.run_on_commit if hook[1] is not _bumped_in_this_transaction
-            ]
         table = connection.ops.quote_name(self.model._meta.db_table)
+        query = f"SELECT number, changed_at FROM {table} WHERE id = 1"
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # Read inside a transaction (a test, a management command): the next change
+            # in it must bump again, or this reader would keep a stale page. The trigger
+            # bumps once per transaction, until this flag is cleared.
+            query = (
+                f"SELECT v.number, v.changed_at FROM (SELECT set_config('{CHANGED_FLAG}', '', true)) AS reset"
+                f" LEFT JOIN {table} AS v ON v.id = 1"
+            )
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = 1")
+            cursor.execute(query)
             row = cursor.fetchone()
-        if row is None:
+        if row is None or row[0] is None:
             return 0, None
         number, changed_at = row
         if isinstance(changed_at, str):  # SQLite hands back the stored text
-            changed_at = parse_datetime(changed_at).replace(tzinfo=UTC)
+            changed_at = parse_datetime(changed_at)
+        if changed_at is not None and changed_at.tzinfo is None:  # SQLite stores UTC
+            changed_at = changed_at.replace(tzinfo=UTC)
         return number, changed_at
 
-    def bump(self):
-        """Mark the content changed; every cached public page is stale from now on.
+    def watch(self, models):
+        """Install the triggers that bump the version on every write to the tables of
+        ``models`` and of their many-to-many relations (and remove those on any other
+        table), then bump it once: what was written while they were missing (a migration
+        that remade a table on SQLite drops its triggers) is a change too.
 
-        Once per transaction: readers see the transaction's changes and the new number
-        together, at commit. A second update of the row would only cost: PostgreSQL
-        keeps each version of a row updated again and again in one transaction, and
-        every update walks them all (an import of 100 000 objects would take hours).
+        Idempotent; run after every ``migrate`` (``cache.watch_public_tables``). Tables
+        that do not exist (yet) are left out.
+
+        - PostgreSQL: a statement trigger (also on TRUNCATE) that bumps at most once per
+          transaction, marked by a transaction-local setting that a rollback, to a
+          savepoint too, undoes along with the bump. Updating the one row again and again
+          in one transaction would be quadratic: PostgreSQL keeps every version of the
+          row until the commit, and each update walks them.
+        - SQLite has no statement triggers: a row trigger on each insert, update and
+          delete (SQLite keeps no row versions: a few microseconds a row).
         """
-        from django.utils import timezone
-
         connection = connections[self.db]
-        if connection.in_atomic_block and any(
-            hook[1] is _bumped_in_this_transaction for hook in connection.run_on_commit
-        ):
-            return
-        if not self.filter(pk=1).update(number=models.F("number") + 1, changed_at=timezone.now()):
-            self.get_or_create(pk=1, defaults={"number": 1, "changed_at": timezone.now()})
-        if connection.in_atomic_block:
-            connection.on_commit(_bumped_in_this_transaction)
+        existing = set(connection.introspection.table_names())
+        version_table = self.model._meta.db_table
+        tables = set()
+        for model in models:
+            tables.add(model._meta.db_table)
+            tables.update(field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many)
+        # Without the version's table (migrated back past it), a trigger would make every
+        # write fail: none then.
+        tables = sorted(tables & existing) if version_table in existing else []
+        quote = connection.ops.quote_name
+        bump = BUMP[connection.vendor].format(table=quote(version_table))
+        with transaction.atomic(using=self.db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"""CREATE OR REPLACE FUNCTION {TRIGGER}_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF coalesce(current_setting('{CHANGED_FLAG}', true), '') = '' THEN
+                            PERFORM set_config('{CHANGED_FLAG}', 'bumped', true);
+                            {bump};
+                        END IF;
+                        RETURN NULL;
+                    END $$"""
+                )
+                cursor.execute(
+                    "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                    " WHERE t.tgname = %s AND pg_table_is_visible(c.oid)",
+                    [TRIGGER],
+                )
+                for (table,) in cursor.fetchall():
+                    if table not in tables:
+                        cursor.execute(f"DROP TRIGGER {TRIGGER} ON {quote(table)}")
+                for table in tables:
+                    cursor.execute(
+                        f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                        f" ON {quote(table)} FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGER}_bump()"
+                    )
+            else:
+                cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                    [f"{TRIGGER}:%"],
+                )
+                for (name,) in cursor.fetchall():
+                    cursor.execute(f"DROP TRIGGER {quote(name)}")
+                for table in tables:
+                    for event in ("INSERT", "UPDATE", "DELETE"):
+                        name = quote(f"{TRIGGER}:{table}:{event.lower()}")
+                        cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {quote(table)} BEGIN {bump}; END")
+            if tables:
+                cursor.execute(bump)
 
 
 class ContentVersion(models.Model):
     """One row counting changes to anything a reader can see.
 
     Public pages are cached under this number, and every worker reads it from the
-    database on each request: a change made by any process (an admin save, a command,
-    loaddata) makes every cached page stale for the very next request.
+    database on each request. Triggers in the database bump it (``watch``), so any
+    change — the admin, a command, ``QuerySet.update()``, ``loaddata``, raw SQL, another
+    program writing to the same database — makes every cached page stale for the very
+    next request, and a rolled-back change bumps nothing.
     """
 
     number = models.BigIntegerField(default=0)

@@ -96,7 +96,7 @@ def load_choices(specs):
     if not parts:
         return choices
     union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for name, value, label in union.order_by("choice_filter", "choice_label"):
+    for name, value, label in union.order_by("choice_filter", "choice_label", "choice_value"):
         choices[name].append((value, label))
     return choices
 

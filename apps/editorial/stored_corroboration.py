@@ -18,9 +18,9 @@ They are recomputed whenever an input of the rule changes (``connect_signals``):
 
 Raw saves (``loaddata``, ``import_fixtures``, reverting a version) arrive in any order —
 a citation before its entry, an entry before its citations — so the entries they touch
-are recomputed once, together, when the transaction commits, which then marks the
-public pages changed again. Bulk writes send no signals: whoever makes them calls
-``refresh`` (``generate_corpus`` does), and ``check_corpus`` reports stale values.
+are recomputed once, together, when the transaction commits (what that writes bumps the
+content version again, as every write does). Bulk writes send no signals: whoever makes
+them calls ``refresh`` (``generate_corpus`` does), and ``check_corpus`` reports stale values.
 """
 
 import functools
@@ -217,12 +217,9 @@ class _Batch:
         batches = _local.__dict__.get("batches", {})
         if batches.get(self.using) is self:
             del batches[self.using]
-        with transaction.atomic(using=self.using):
-            if self.refresh():
-                from apps.editorial.models import ContentVersion
-
-                # A page rendered between the commit and now showed the old values.
-                ContentVersion.objects.bump()
+        if self.pending:  # the first of its callbacks does the work
+            with transaction.atomic(using=self.using):
+                self.refresh()
 
 
 def _deferred(model, pks, using):
@@ -234,11 +231,14 @@ def _deferred(model, pks, using):
         return
     batches = _local.__dict__.setdefault("batches", {})
     batch = batches.get(using)
-    # A rolled-back transaction drops its on_commit callbacks: start a new batch then.
-    if batch is None or not any(entry[1] == batch.run for entry in connection.run_on_commit):
+    if batch is None:
         batch = batches[using] = _Batch(using)
-        transaction.on_commit(batch.run, using=using)
     batch.add(model, pks)
+    # With each save: a rollback drops the callbacks registered since its savepoint, and
+    # a batch must run if any of its saves is committed. One left over from a rolled-back
+    # transaction runs with the next (recomputing ids that were rolled back costs a
+    # query, and changes nothing).
+    transaction.on_commit(batch.run, using=using)
 
 
 def settle(using="default"):

@@ -28,7 +28,7 @@ def coverage_matrix(claims):
             citing[citation.source.pk] += 1
     most_citing = [pk for pk, _ in citing.most_common(MATRIX_COLUMNS)]
     sources = sorted(
-        (sources[pk] for pk in most_citing), key=lambda s: (s.published_on is None, s.published_on, s.title)
+        (sources[pk] for pk in most_citing), key=lambda s: (s.published_on is None, s.published_on, s.title, s.slug)
     )
     rows = []
     for claim in claims:
@@ -49,7 +49,7 @@ class EventDetailView(DetailView):
             verified_claims=count_of(Claim.objects.verified(), "event"),
             verified_quotes=count_of(Quote.objects.verified(), "occasion"),
             verified_agreements=count_of(Agreement.objects.verified(), "event"),
-        ).order_by(F("starts_on").asc(nulls_last=True), "sequence", "name")
+        ).order_by(F("starts_on").asc(nulls_last=True), "sequence", "name", "slug")
         tree = list(tree)
         children = {}
         for other in tree:
@@ -65,7 +65,7 @@ class EventDetailView(DetailView):
             .filter(event__in=family)
             .with_evidence("source__outlet")
             .select_related("event")
-            .order_by(F("event__starts_on").asc(nulls_last=True), "event__sequence", "statement")
+            .order_by(F("event__starts_on").asc(nulls_last=True), "event__sequence", "statement", "slug")
         )
         matrix_claims = list(claims[: MATRIX_ROWS + 1])
         context["more_claims"] = len(matrix_claims) > MATRIX_ROWS
@@ -80,6 +80,8 @@ class EventDetailView(DetailView):
             .order_by(F("said_on").asc(nulls_last=True), "slug")
         )
         context["agreements"], context["more_agreements"] = first(
-            Agreement.objects.verified().filter(event__in=family).order_by(F("signed_on").asc(nulls_last=True), "title")
+            Agreement.objects.verified()
+            .filter(event__in=family)
+            .order_by(F("signed_on").asc(nulls_last=True), "title", "slug")
         )
         return context

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from apps.editorial import stored_corroboration, workflow
-from apps.editorial.models import ContentVersion, Status, Versioned
+from apps.editorial.models import Status, Versioned
 from apps.sources import text
 from summitcms.lib.fields import auto_timestamps
 
@@ -723,7 +723,8 @@ class FixtureImport:
         Model by model in dependency order, objects the file adds go in with bulk
         inserts, a batch at a time, and those it changes (each recorded in its history)
         are saved one by one. Bulk inserts send no signals: what the signals would do is
-        done here, once, at the end (stored corroboration, the content version).
+        done here, once, at the end (stored corroboration; the database's triggers bump
+        the content version).
         """
         with transaction.atomic():
             history = self.history_to_record()
@@ -745,7 +746,6 @@ class FixtureImport:
                 comment = f"Changed by import_fixtures from {self.name}: {', '.join(reasons)}."
                 record_update(model.objects.get(pk=pk), user=self.user, comment=comment)
             if written:
-                ContentVersion.objects.bump()  # what each saved object's signal would do
                 for model, pks in self.entries_to_corroborate().items():
                     stored_corroboration.refresh(model, pks)
             # Changed objects were saved raw, in file order: their entries' corroboration now.

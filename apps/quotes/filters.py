@@ -4,7 +4,7 @@ from django.db.models.functions import Concat
 
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Status, Topic
+from apps.editorial.models import NEWEST_VERIFIED, Status, Topic
 from apps.editorial.public import (
     CorroborationFilter,
     DateInput,
@@ -38,7 +38,7 @@ class QuoteFilter(PublicFilterSet):
     order = OrderFilter(
         {
             "said": ("Date said, latest first", ["-said_on", "slug"]),
-            "recent": ("Recently verified", ["-verified_at", "-id"]),
+            "recent": ("Recently verified", NEWEST_VERIFIED),
             "speaker": ("Speaker", ["speaker__name", "speaker_organization__name", "speaker_statement__title", "slug"]),
         }
     )

@@ -56,8 +56,8 @@ class Quote(Entry):
             models.Index(fields=["-said_on", "slug"]),
             models.Index(fields=["status", "-said_on", "slug"]),
             models.Index(fields=["speaker", "status"]),
-            # Newest verified first, on public lists, the overview and the feed.
-            models.Index(fields=["status", "-verified_at", "-id"]),
+            # Newest verified first (``NEWEST_VERIFIED``), on public lists, the overview and the feed.
+            models.Index(fields=["status", "-verified_at", "slug"]),
         ]
         constraints = [
             *Entry.Meta.constraints,

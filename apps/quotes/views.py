@@ -39,10 +39,12 @@ class QuoteDetailView(PublicDetailView):
             .select_related(*SPEAKERS, "occasion__parent")
             .prefetch_related(
                 "topics",
-                Prefetch("agreements", Agreement.objects.verified().order_by("title"), to_attr="public_agreements"),
+                Prefetch(
+                    "agreements", Agreement.objects.verified().order_by("title", "slug"), to_attr="public_agreements"
+                ),
                 Prefetch(
                     "claims",
-                    Claim.objects.verified().select_related("event", "attributed_to").order_by("statement"),
+                    Claim.objects.verified().select_related("event", "attributed_to").order_by("statement", "slug"),
                     to_attr="public_claims",
                 ),
             )

@@ -134,7 +134,7 @@ def ranked(queryset, text):
     # In no order: the database stops after that many matches (see RANKED).
     first = matches.order_by().values("pk")[: RANKED + 1]
     rank = SearchRank(StoredVector(), websearch(text))
-    return queryset.filter(pk__in=first).annotate(rank=rank).order_by("-rank", "pk")
+    return queryset.filter(pk__in=first).annotate(rank=rank).order_by("-rank", "slug")
 
 
 def total(queryset, text, count):

@@ -13,7 +13,7 @@ class SiteConfig(AppConfig):
 
         from summitcms.lib.statistics import refresh_statistics
 
-        from .cache import connect_signals
+        from .cache import watch_public_tables
 
-        connect_signals()
+        post_migrate.connect(watch_public_tables, sender=self, dispatch_uid="site-watch-public-tables")
         post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="site-refresh-statistics")

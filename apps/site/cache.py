@@ -1,18 +1,18 @@
 """Caching public pages without ever serving a stale one.
 
-Pages are cached under the content version (``ContentVersion``), which every change to
-a model a reader can see bumps in the same transaction. Each request reads the version
-(one indexed single-row query) before looking in the cache, so a cached page is used
-only while nothing has changed since it was rendered, whichever process made the change
-and whichever worker serves the request. The version also makes the ``ETag``, so
-browsers and proxies revalidate with a cheap 304.
+Pages are cached under the content version (``ContentVersion``), which a trigger in the
+database bumps in the same transaction as every write to a table a reader can see, by
+whatever path it comes (the ORM, ``QuerySet.update()``, ``loaddata``, raw SQL, another
+program). Each request reads the version (one indexed single-row query) before looking
+in the cache, so a cached page is used only while nothing has changed since it was
+rendered, whichever process made the change and whichever worker serves the request.
+The version also makes the ``ETag``, so browsers and proxies revalidate with a cheap 304.
 """
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -23,22 +23,11 @@ from apps.editorial import registry
 from apps.editorial.models import ContentVersion
 
 
-def content_changed(sender, **kwargs):
-    ContentVersion.objects.bump()
-
-
-def connect_signals():
-    """Called from SiteConfig.ready(): bump the version on every write of a public model."""
-    for model in registry.public_models():
-        label = model._meta.label
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"content-version-save-{label}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-version-delete-{label}")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                content_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"content-version-m2m-{label}-{field.name}",
-            )
+def watch_public_tables(sender, using="default", **kwargs):
+    """After every ``migrate`` (and flush): the triggers that bump the content version on
+    any write to what a reader can see (``ContentVersionQuerySet.watch``): every table of
+    a registered record, kind of entry, citation and part, and their many-to-many tables."""
+    ContentVersion.objects.using(using).watch(registry.public_models())
 
 
 def is_cacheable(request):

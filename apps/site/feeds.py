@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from apps.editorial import registry
+from apps.editorial.models import NEWEST_VERIFIED
 
 
 class VerifiedEntriesFeed(Feed):
@@ -21,10 +22,11 @@ class VerifiedEntriesFeed(Feed):
         return reverse("feeds:verified")
 
     def items(self):
-        newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
         entries = []
         for kind in registry.entry_types():
-            entries += kind.model.objects.verified().select_related(*kind.shown_with).order_by(*newest)[: self.size]
+            newest = kind.model.objects.verified().select_related(*kind.shown_with).order_by(*NEWEST_VERIFIED)
+            entries += newest[: self.size]
+        # A stable sort: entries verified at one instant stay in the registry's order, each by slug.
         entries.sort(key=lambda e: (e.verified_at is not None, e.verified_at or e.updated_at), reverse=True)
         return entries[: self.size]
 

@@ -1,11 +1,12 @@
 from django import forms
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
 from apps.editorial import registry
+from apps.editorial.models import NEWEST_VERIFIED
 from apps.search import query as search
 from apps.sources.models import Source
 from summitcms.lib.counting import AtLeast
@@ -24,16 +25,27 @@ class SearchForm(forms.Form):
 
 
 def kinds():
-    """``[(name, URL name of its list, candidates, is an entry)]``: each kind of entry in the
+    """``[(name, URL name of its list, candidates, is an entry)]``, the candidates in the order
+    SQLite shows its matches (PostgreSQL ranks them): each kind of entry in the
     registry's order, then sources (not an entry: its own group, a snippet of its text)."""
     entries = [
-        (t.name, t.list_url, t.model.objects.public().with_evidence().select_related(*t.shown_with), True)
+        (
+            t.name,
+            t.list_url,
+            t.model.objects.public().with_evidence().select_related(*t.shown_with).order_by(*NEWEST_VERIFIED),
+            True,
+        )
         for t in registry.entry_types()
         if t.search is not None
     ]
     return [
         *entries,
-        (str(Source._meta.verbose_name_plural), "sources:list", Source.objects.select_related("outlet"), False),
+        (
+            str(Source._meta.verbose_name_plural),
+            "sources:list",
+            Source.objects.select_related("outlet").order_by(F("published_on").desc(nulls_last=True), "title", "slug"),
+            False,
+        ),
     ]
 
 

@@ -29,7 +29,8 @@ class ModelSitemap(Sitemap):
     limit = 10_000  # addresses per sitemap page: each renders in well under a second
 
     def items(self):
-        return self.queryset.only("slug", "updated_at").order_by("pk")
+        # By slug, not id: the same pages on an instance loaded from a backup.
+        return self.queryset.only("slug", "updated_at").order_by("slug")
 
     def lastmod(self, obj):
         return obj.updated_at

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation, RelationKind
 from apps.editorial import registry
-from apps.editorial.models import Status
+from apps.editorial.models import NEWEST_VERIFIED, Status
 from apps.events.models import Event
 
 
@@ -29,7 +29,7 @@ class HomeView(TemplateView):
         context["events"] = list(
             Event.objects.public()
             .filter(parent__isnull=True)
-            .order_by(F("starts_on").desc(nulls_last=True), "name")[:3]
+            .order_by(F("starts_on").desc(nulls_last=True), "name", "slug")[:3]
         )
         context["counts"] = [
             (kind.model._meta, kind.model.objects.verified().count(), kind.list_url) for kind in registry.entry_types()
@@ -41,11 +41,11 @@ class HomeView(TemplateView):
 
 def latest_verified(limit):
     """The ``limit`` most recently verified entries of every kind, newest first."""
-    newest = ("-verified_at", "-id")  # as the (status, verified_at, id) index has it
     entries = []
     for kind in registry.entry_types():
-        entries += kind.model.objects.verified().select_related(*kind.shown_with).order_by(*newest)[:limit]
+        entries += kind.model.objects.verified().select_related(*kind.shown_with).order_by(*NEWEST_VERIFIED)[:limit]
     oldest = datetime.min.replace(tzinfo=UTC)
+    # A stable sort: entries verified at one instant stay in the registry's order, each by slug.
     return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]
 
 
@@ -57,7 +57,8 @@ def where_sources_differ(limit):
             kind=RelationKind.CONTRADICTS, from_claim__status=Status.VERIFIED, to_claim__status=Status.VERIFIED
         )
         .select_related("from_claim", "to_claim")
-        .order_by("-pk")[:limit]
+        # The newest contradictions first, by a key that travels with the data.
+        .order_by("-from_claim__verified_at", "from_claim__slug", "to_claim__slug")[:limit]
     )
     in_pairs = {c.pk for r in pairs for c in (r.from_claim, r.to_claim)}
     contradicted = ClaimCitation.objects.filter(claim=OuterRef("pk"), stance="contradicts")
@@ -65,11 +66,14 @@ def where_sources_differ(limit):
         Claim.objects.verified()
         .filter(Exists(contradicted))
         .exclude(pk__in=in_pairs)
-        .order_by("-verified_at", "-id")[: max(limit - len(pairs), 0)]
+        .order_by(*NEWEST_VERIFIED)[: max(limit - len(pairs), 0)]
     )
     claims = [c for r in pairs for c in (r.from_claim, r.to_claim)] + alone
     prefetch_related_objects(
         claims,
-        Prefetch("citations", ClaimCitation.objects.select_related("source", "source__outlet").order_by("start")),
+        Prefetch(
+            "citations",
+            ClaimCitation.objects.select_related("source", "source__outlet").order_by("start", "end", "source__slug"),
+        ),
     )
     return [(r.from_claim, r.to_claim) for r in pairs] + [(claim, None) for claim in alone]

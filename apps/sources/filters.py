@@ -21,10 +21,10 @@ class SourceFilter(PublicFilterSet):
     )
     order = OrderFilter(
         {
-            "published": ("Date published, latest first", ["-published_on", "title"]),
-            "oldest": ("Date published, earliest first", ["published_on", "title"]),
-            "title": ("Title, A–Z", ["title", "pk"]),
-            "cited": ("Most cited", ["-verified_entries", "title"]),
+            "published": ("Date published, latest first", ["-published_on", "title", "slug"]),
+            "oldest": ("Date published, earliest first", ["published_on", "title", "slug"]),
+            "title": ("Title, A–Z", ["title", "slug"]),
+            "cited": ("Most cited", ["-verified_entries", "title", "slug"]),
         }
     )
 

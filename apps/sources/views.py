@@ -1,6 +1,7 @@
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.views.generic import DetailView
 
+from apps.actors.models import Organization
 from apps.editorial import registry
 from apps.editorial.models import Status
 from apps.editorial.public import PublicListView, absolute, count_of, first
@@ -16,7 +17,8 @@ class SourceQueryMixin:
     def get_queryset(self):
         # Sources are published articles: all of them are public. What is marked and
         # listed on them is only what verified entries cite.
-        return Source.objects.select_related("outlet").prefetch_related("relays")
+        relays = Organization.objects.order_by("name", "slug")
+        return Source.objects.select_related("outlet").prefetch_related(Prefetch("relays", relays))
 
 
 def verified_entries():
@@ -50,7 +52,7 @@ class SourceListView(SourceQueryMixin, PublicListView):
             super()
             .get_queryset()
             .annotate(verified_entries=verified_entries())
-            .order_by(F("published_on").desc(nulls_last=True), "title")
+            .order_by(F("published_on").desc(nulls_last=True), "title", "slug")
         )
 
 
@@ -70,7 +72,8 @@ class SourceDetailView(SourceQueryMixin, DetailView):
         spans, cited_by, more = set(), {}, False
         for kind, rows in citations.items():
             spans.update(rows.values_list("start", "end").distinct())
-            shown, more_of_kind = first(rows.order_by("start", "end", "pk"), self.listed)
+            entry = rows.model.entry_field
+            shown, more_of_kind = first(rows.order_by("start", "end", f"{entry}__slug"), self.listed)
             more = more or more_of_kind
             entries = {}
             for citation in shown:

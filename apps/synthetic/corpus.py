@@ -35,7 +35,7 @@ from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
 from apps.editorial import stored_corroboration
 from apps.editorial.groups import ANALYSTS, EDITORS
-from apps.editorial.models import ContentVersion, Status, Topic
+from apps.editorial.models import Status, Topic
 from apps.events.models import Event
 from apps.quotes.models import Quote, QuoteCitation
 from apps.sources import text
@@ -935,8 +935,6 @@ class Writer:
         return [row.pk for row in rows]
 
     def write(self):
-        # Bulk inserts send no signals: cached public pages must still go stale.
-        ContentVersion.objects.bump()
         plan = self.plan
         self.users = generator_users(plan.epoch)
         base = {
@@ -1183,5 +1181,4 @@ def delete_generated():
     for queryset in plans:
         queryset._raw_delete(queryset.db)
     stored_corroboration.refresh(Claim, partners)
-    ContentVersion.objects.bump()  # raw deletes send no signals either
     return counts

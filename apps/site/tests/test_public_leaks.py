@@ -8,8 +8,6 @@ contradiction with a verified claim), then every public page is crawled.
 """
 
 import re
-from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
@@ -26,6 +24,8 @@ from tests.builders import (
     make_summit_corpus,
 )
 
+from .crawl import crawl
+
 SECRET = "Zanzibarian"
 # What a reader types: it finds SECRET (as a prefix, or a part), but a page that repeats
 # the query back does not contain SECRET itself.
@@ -37,46 +37,8 @@ HIDDEN_PASSAGE = "further gas shipments to China have been agreed upon"
 pytestmark = pytest.mark.django_db
 
 
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.links.append(href)
-
-
-def internal_links(html):
-    parser = Links()
-    parser.feed(html)
-    for href in parser.links:
-        url, _ = urldefrag(href)
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-            continue
-        if parts.path.startswith(("/admin", "/static")):
-            continue
-        yield url
-
-
 def text_of(body):
     return re.sub(r"<[^>]+>", "", body)
-
-
-def crawl(client, start, limit=600):
-    """Every public address reachable from ``start``: ``{url: response}``."""
-    seen, queue = {}, list(start)
-    while queue and len(seen) < limit:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        response = client.get(url)
-        seen[url] = response
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            queue.extend(link for link in internal_links(response.content.decode()) if link not in seen)
-    return seen
 
 
 @pytest.fixture(params=HIDDEN_STATUSES)
