@@ -22,8 +22,9 @@ from django.utils.http import http_date
 
 from apps.claims.models import Claim, ClaimCitation
 from apps.editorial import registry
-from apps.editorial.models import TRIGGER, ContentVersion, Topic
+from apps.editorial.models import Topic
 from apps.site.cache import watch_public_tables
+from apps.site.models import TRIGGER, ContentVersion
 from tests.builders import make_claim, make_source
 
 FEED = "/feeds/verified/"

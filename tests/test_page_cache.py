@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.claims.models import Claim
-from apps.editorial.models import ContentVersion
+from apps.site.models import ContentVersion
 from tests.builders import make_claim, make_source
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -40,7 +40,7 @@ from apps.editorial.models import Status
 
 # Models of the project that never travel in a fixture, and why.
 NOT_EXPORTED = {
-    "editorial.contentversion": "a counter of this instance's changes, for its page cache",
+    "site.contentversion": "a counter of this instance's changes, for its page cache",
 }
 CHUNK_SIZE = 1000
 

@@ -20,7 +20,7 @@ from django.utils.http import http_date
 from django.utils.text import compress_string
 
 from apps.editorial import registry
-from apps.editorial.models import ContentVersion
+from apps.site.models import ContentVersion
 
 
 def watch_public_tables(sender, using="default", **kwargs):

@@ -12,9 +12,9 @@ from reversion.models import Version
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim, ClaimCitation
-from apps.editorial.models import ContentVersion
 from apps.interchange import fixture_import
 from apps.quotes.models import Quote
+from apps.site.models import ContentVersion
 from apps.sources import text
 from apps.sources.models import Source
 from tests import builders as testing
@@ -313,8 +313,8 @@ BAD_OBJECTS = {
         "auth.user is not imported: user accounts and permissions never travel in fixtures.",
     ),
     "a model that never travels": (
-        lambda d: [{"model": "editorial.contentversion", "fields": {}}, *d],
-        "editorial.contentversion is not imported",
+        lambda d: [{"model": "site.contentversion", "fields": {}}, *d],
+        "site.contentversion is not imported",
     ),
     "an unknown field": (
         lambda d: edit(d, "claims.claim", "trade-record", colour="red"),

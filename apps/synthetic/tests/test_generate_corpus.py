@@ -248,7 +248,7 @@ def test_foreign_sources_are_foreign_too():
 
 @pytest.mark.django_db
 def test_generating_makes_cached_public_pages_stale():
-    from apps.editorial.models import ContentVersion
+    from apps.site.models import ContentVersion
 
     before = ContentVersion.objects.current()[0]
     call_command("generate_corpus", "--claims", "40", stdout=StringIO(), stderr=StringIO())
