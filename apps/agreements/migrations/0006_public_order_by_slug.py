@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0005_merge_0004_admin_list_order_0004_stored_corroboration'),
+        ('agreements', '0001_squashed'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quotes', '0005_merge_0004_admin_list_order_0004_stored_corroboration'),
+        ('quotes', '0001_squashed'),
     ]
 
     operations = [
