@@ -252,7 +252,9 @@ def model_rows(m):
 
 
 def action(name, *objects, **extra):
-    return {"action": name, ACTION_CHECKBOX_NAME: [o.pk for o in objects], "index": "0", **extra}
+    """The list's action form: the rows picked, each with the version the list showed."""
+    seen = {f"seen_version_{o.pk}": type(o).objects.get(pk=o.pk).version for o in objects if hasattr(o, "version")}
+    return {"action": name, ACTION_CHECKBOX_NAME: [o.pk for o in objects], "index": "0", **seen, **extra}
 
 
 # ---------------------------------------------------------------------------------------

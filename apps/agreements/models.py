@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from apps.actors.models import Organization, Person
-from apps.editorial.models import Entry, Topic
+from apps.editorial.models import Entry, Publication, Topic
 from apps.events.models import Event
 from apps.sources.models import Citation
 
@@ -89,3 +89,18 @@ class AgreementCitation(Citation):
         return (self.agreement.slug, self.source.slug, self.start, self.end)
 
     natural_key.dependencies = ["sources.source", "agreements.agreement"]
+
+
+class AgreementPublication(Publication):
+    entry_field = "agreement"
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="publications")
+
+    class Meta(Publication.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreementpublication_unique_number"),
+        ]
+
+    def natural_key(self):
+        return (self.agreement.slug, self.number)
+
+    natural_key.dependencies = ["agreements.agreement"]

@@ -5,7 +5,16 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
-from apps.editorial.models import Entry, EntryManager, EntryQuerySet, LocallyStamped, Status, Topic, TracksLoaded
+from apps.editorial.models import (
+    Entry,
+    EntryManager,
+    EntryQuerySet,
+    LocallyStamped,
+    Publication,
+    Status,
+    Topic,
+    TracksLoaded,
+)
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
@@ -240,3 +249,18 @@ class ClaimRelation(TracksLoaded, LocallyStamped):
     def clean(self):
         if self.from_claim_id and self.from_claim_id == self.to_claim_id:
             raise ValidationError("A claim cannot be related to itself.")
+
+
+class ClaimPublication(Publication):
+    entry_field = "claim"
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="publications")
+
+    class Meta(Publication.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "number"], name="claimpublication_unique_number"),
+        ]
+
+    def natural_key(self):
+        return (self.claim.slug, self.number)
+
+    natural_key.dependencies = ["claims.claim"]

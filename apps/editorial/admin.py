@@ -3,10 +3,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,9 +16,9 @@ from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import history, workflow
+from . import changes, history, workflow
 from .changelists import CappedCountAdmin, RowsChangeList
-from .models import Conflict, Status, Topic, Versioned
+from .models import Conflict, Entry, ProposalKind, ProposalStatus, Status, Topic, Versioned
 
 
 class KeysOnly:
@@ -249,19 +250,45 @@ class StampedAdmin(KeysOnlyAutocomplete, SeenVersionMixin, VersionAdmin, CappedC
             except ValidationError as error:
                 errors = error.messages
             else:
-                self.message_user(
-                    request, f"Restored “{obj}” as it was on {version.revision.date_created:%Y-%m-%d %H:%M}."
-                )
+                when = f"{version.revision.date_created:%Y-%m-%d %H:%M}"
+                if isinstance(obj, Entry) and obj.status == Status.VERIFIED:
+                    message = (
+                        f"The version of {when} of “{obj}” is proposed as a change: readers see the published "
+                        "version until another editor approves it."
+                    )
+                else:
+                    message = f"Restored “{obj}” as it was on {when}."
+                self.message_user(request, message)
                 return redirect(change_url)
         latest = Version.objects.get_for_object(obj).first()
+        if isinstance(obj, Entry):
+            # Exactly what the restore writes: the version against what is proposed now.
+            try:
+                restored = history.version_state(obj, version)
+            except changes.Unresolvable as error:
+                errors, preview = errors or error.messages, []
+            else:
+                preview = [
+                    (row["label"], row["before"] or "—", row["after"] or "—")
+                    for row in changes.differences(self.model, changes.proposed_state(obj), restored)
+                ]
+                for name in self.model.DESK_FIELDS:
+                    field = self.model._meta.get_field(name)
+                    now, then = getattr(obj, field.attname), version.field_dict.get(field.attname)
+                    if now != then:
+                        preview.append((str(field.verbose_name), now or "—", then or "—"))
+        else:
+            preview = history.field_changes(type(obj), latest.field_dict, version.field_dict) + history.child_changes(
+                type(obj), obj, latest.revision, version.revision
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "object": obj,
             "title": f"Restore an earlier version of “{obj}”",
             "version": version,
-            "changes": history.field_changes(type(obj), latest.field_dict, version.field_dict)
-            + history.child_changes(type(obj), obj, latest.revision, version.revision),
+            "proposes": isinstance(obj, Entry) and obj.status == Status.VERIFIED,
+            "changes": preview,
             "errors": errors,
             "change_url": change_url,
         }
@@ -369,7 +396,9 @@ class EntryAdmin(StampedAdmin):
         "verified_by",
         "verified_at",
         "submitted_at",
+        "submission_note",
         "review_note",
+        "proposal_status",
         "retracted_at",
         "correction",
     ]
@@ -391,18 +420,118 @@ class EntryAdmin(StampedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        context = {"transitions": workflow.available(obj, request.user) if obj is not None else []}
-        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+        context = {
+            "transitions": workflow.available(obj, request.user) if obj is not None else [],
+            "entry": obj,
+            "publications": list(obj.publications.select_related("published_by")) if obj is not None else [],
+        }
+        extra_context = {**context, **(extra_context or {})}
+        if obj is None or obj.status != Status.VERIFIED:
+            # Not public: its rows are the work in progress.
+            return super().change_view(request, object_id, form_url, extra_context)
+        return self.proposal_view(request, obj, object_id, form_url, extra_context)
+
+    def proposal_view(self, request, obj, object_id, form_url, extra_context):
+        """The change form of a published entry: it shows, and a save keeps, the change
+        proposed to it, while readers keep seeing the published rows.
+
+        The form and its inlines run on real rows inside a savepoint that is always
+        rolled back (``changes.sandbox``): the proposal is written to the rows first, the
+        admin saves as it always does, and what that made is read back and kept as the
+        proposal (``changes.state``). Internal notes are the desk's: saved at once.
+        """
+        workflow.ensure_baseline(obj)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            entry = self.model.lock(obj.pk)
+            public = changes.state(entry)
+            public_ids = changes.public_ids(entry)
+            request.proposal = {"public": public, "captured": None}
+            with changes.sandbox():
+                if entry.has_proposal:
+                    try:
+                        with transaction.atomic():
+                            changes.apply(entry, entry.proposal, keep_new_ids=True)
+                    except ValidationError as error:
+                        self.message_user(
+                            request,
+                            "The proposed change can no longer be written as it is "
+                            f"({' '.join(error.messages)}); the form shows the published version.",
+                            messages.WARNING,
+                        )
+                extra_context = {**extra_context, "proposal_of": entry}
+                response = super().change_view(request, object_id, form_url, extra_context)
+                if hasattr(response, "render"):
+                    response.render()  # now, while the sandbox holds the proposal
+            captured = request.proposal["captured"]
+            if captured is not None:
+                self.keep_proposal(request, entry, changes.with_new_ids(captured["state"], public_ids), captured)
+        return response
+
+    def keep_proposal(self, request, entry, proposed, captured):
+        """Keep what a save of the change form made as the entry's proposal (in the
+        transaction of ``proposal_view``, the row still locked)."""
+        public = request.proposal["public"]
+        previous = changes.proposed_state(entry)
+        if not changes.same(proposed, previous):
+            entry.add_contributor(request.user)
+        if changes.same(proposed, public):
+            workflow.clear_proposal(entry)
+            comment = "Changed back to the published version: nothing waits for review."
+        else:
+            entry.proposal = proposed
+            entry.proposal_status = entry.proposal_status or ProposalStatus.DRAFT
+            lines = [row["label"] for row in changes.differences(self.model, public, proposed)]
+            comment = "Proposed change: " + ", ".join(dict.fromkeys(lines)) + "."
+        for name in self.model.DESK_FIELDS:
+            setattr(entry, name, captured["desk"][name])
+        entry.stamp(request.user)
+        with reversion.create_revision():
+            entry.save()
+            reversion.set_user(request.user)
+            reversion.set_comment(comment)
+        if entry.has_proposal:
+            self.message_user(
+                request,
+                f"Your change to “{entry}” is kept as a proposed change: readers keep seeing the verified "
+                "version until another editor approves it. Submit it for review when it is ready.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, f"“{entry}” is as published: no change waits for review.", messages.SUCCESS)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        edited = set(form.changed_data) - {"notes"} or any(f.has_changed() for f in formsets)
-        if change and obj.status == Status.VERIFIED and edited:
-            workflow.return_to_review(obj, request.user, "its content or evidence changed after verification.")
+        proposal = getattr(request, "proposal", None)
+        if proposal is not None:
+            # Inside the sandbox: read what the save made, before it is rolled back.
+            proposal["captured"] = {
+                "state": changes.state(obj),
+                "desk": {name: getattr(obj, name) for name in self.model.DESK_FIELDS},
+            }
+            return
+        edited = set(form.changed_data) - {*self.model.DESK_FIELDS, "seen_version"} or any(
+            f.has_changed() for f in formsets
+        )
+        if edited or not change:
+            # Not yet public: whoever changes it contributes to its first version.
+            obj.add_contributor(request.user)
+            type(obj).objects.filter(pk=obj.pk).update(contributors=obj.contributors)
+
+    def response_change(self, request, obj):
+        if getattr(request, "proposal", None) is None:
+            return super().response_change(request, obj)
+        entry = self.model.objects.get(pk=obj.pk)
+        if entry.has_proposal:
             self.message_user(
-                request, f"“{obj}” was verified; after this change it is back in review.", messages.WARNING
+                request,
+                f"Your change to “{entry}” is kept as a proposed change: readers keep seeing the verified "
+                "version until another editor approves it. Submit it for review when it is ready.",
+                messages.SUCCESS,
             )
+        else:
+            self.message_user(request, f"“{entry}” is as published: no change waits for review.", messages.SUCCESS)
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)]))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -428,11 +557,13 @@ class EntryAdmin(StampedAdmin):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)])
         note = request.POST.get("note", "")
+        kind = request.POST.get("kind", "")
         errors = []
         if request.method == "POST":
             try:
                 version = request.POST.get("version", "")  # refused when missing, as in restore_view
-                workflow.apply(obj, name, request.user, note=note, expected_version=version)
+                kind = ProposalKind.CORRECTION if kind == ProposalKind.CORRECTION else ""
+                workflow.apply(obj, name, request.user, note=note, expected_version=version, kind=kind)
             except Conflict as conflict:
                 self.message_user(request, " ".join(conflict.messages), messages.ERROR)
                 return redirect(change_url)
@@ -450,9 +581,17 @@ class EntryAdmin(StampedAdmin):
             "errors": errors,
             "warnings": [] if errors else workflow.refusals(obj, transition, request.user, note="-"),
             "note": note,
+            "kind": kind,
             "change_url": change_url,
+            "differences": self.differences(obj) if name in ("verify", "send_back", "submit", "withdraw") else None,
+            "contributors": contributor_names(obj),
         }
         return TemplateResponse(request, "admin/editorial/transition.html", context)
+
+    def differences(self, obj):
+        """What approving ``obj`` would change of what readers see."""
+        public = changes.state(obj) if obj.status == Status.VERIFIED else None
+        return changes.differences(self.model, public, changes.proposed_state(obj))
 
     # Bulk actions: each entry goes through workflow.apply, like the buttons.
 
@@ -471,12 +610,22 @@ class EntryAdmin(StampedAdmin):
                 "queryset": queryset,
                 "action": f"{name}_selected",
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                # Carried on: the note page acts on the versions the list showed.
+                "seen_versions": [
+                    (key.removeprefix("seen_version_"), value)
+                    for key, value in request.POST.items()
+                    if key.startswith("seen_version_")
+                ],
             }
             return TemplateResponse(request, "admin/editorial/bulk_note.html", context)
         done, refused = 0, []
         for entry in queryset.order_by("pk"):
+            # What the list showed of each row: a verification acts on nothing else.
+            seen = request.POST.get(f"seen_version_{entry.pk}")
+            if seen is None and name == "verify":
+                seen = ""  # refused: the page did not say which version it showed
             try:
-                workflow.apply(entry, name, request.user, note=note)
+                workflow.apply(entry, name, request.user, note=note, expected_version=seen)
             except ValidationError as error:
                 refused.append(f"“{entry}”: {' '.join(error.messages)}")
             else:
@@ -502,6 +651,11 @@ class EntryAdmin(StampedAdmin):
     @admin.action(description="Retract selected (with a correction note)", permissions=["verify"])
     def retract_selected(self, request, queryset):
         return self.run_transition(request, queryset, "retract")
+
+
+def contributor_names(entry):
+    users = get_user_model().objects.filter(pk__in=entry.excluded_reviewers()).order_by("username")
+    return [user.get_username() for user in users]
 
 
 def view_on_site_view(request, content_type_id, object_id):

@@ -29,8 +29,10 @@ def codenames():
     for kind in registry.entry_types():
         opts = kind.model._meta
         grant(kind.model, ["view", "add", "change"], f"delete_{opts.model_name}", f"verify_{opts.model_name}")
-        for part in kind.models()[1:]:
+        for part in [kind.citation_model, *(model for model, _ in kind.part_models)]:
             grant(part, ["view", "add", "change", "delete"])
+        # Written by the workflow alone.
+        grant(kind.publication_model, ["view"])
     return {ANALYSTS: analysts, EDITORS: editors}
 
 

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.text import Truncator
 from reversion.models import Version
 
-from . import registry, workflow
-from .models import Entry, Status, Versioned
+from . import changes, registry, workflow
+from .models import Entry, ProposalStatus, Status, Versioned
 
 # Kept by the workflow and the stamps; a restore never writes them, a diff shows status only.
 WORKFLOW_FIELDS = {
@@ -162,13 +162,94 @@ def timeline(obj):
     return rows
 
 
-def restore(obj, version, user, expected_version=None):
-    """Make ``obj`` what it was in ``version``: its fields, citations and relations.
+def version_state(entry, version):
+    """What ``entry`` was in ``version``, as a state (``changes.state``): its fields,
+    links and parts, every reference a natural key. Raises ``changes.Unresolvable`` when it
+    names a record that no longer exists."""
+    model = type(entry)
+    data = version.field_dict
 
-    The workflow fields stay as they are (a restore is an edit, not a verification): a
-    verified entry whose content changes goes back to review. Refuses a stale copy and
-    anything the rules refuse, changing nothing.
+    def value(field, stored):
+        if stored is None:
+            return None
+        if field.is_relation:
+            target = field.related_model._default_manager.filter(pk=stored).first()
+            if target is None:
+                noun = field.related_model._meta.verbose_name
+                raise changes.Unresolvable(f"That version names a {noun} that no longer exists.")
+            return list(target.natural_key())
+        return changes._plain(stored)
+
+    result = {
+        "fields": {f.name: value(f, data.get(f.attname)) for f in changes.entry_fields(model) if f.attname in data},
+        "links": {},
+        "parts": {},
+    }
+    for field in changes.link_fields(model):
+        result["links"][field.name] = sorted(value(field, pk) for pk in data.get(field.name, []))
+    for accessor, part_model, key in changes.parts(model):
+        rows = _child_snapshot(version.revision, part_model, key, entry.pk)
+        fields = changes.part_fields(part_model, key)
+        result["parts"][accessor] = [
+            {"id": pk, "fields": {f.name: value(f, row.get(f.attname)) for f in fields}}
+            for pk, row in sorted(rows.items())
+        ]
+    return result
+
+
+def restore_entry(entry, version, user, expected_version=None):
+    """Propose what ``entry`` was in ``version`` as a change, reviewed like any other.
+
+    A published entry keeps its published rows: the version becomes its proposed change
+    (``changes``). An entry not yet published is its own work in progress: its rows are
+    written. Nothing of the workflow changes either way.
     """
+    model = type(entry)
+    with transaction.atomic():
+        current = model.lock(entry.pk)
+        if expected_version is not None:
+            current.check_version(expected_version)
+        workflow.ensure_baseline(current)
+        restored = version_state(current, version)
+        when = version.revision.date_created.strftime("%Y-%m-%d %H:%M:%S")
+        # The desk's own fields (internal notes) are restored on the row: never reviewed.
+        for name in model.DESK_FIELDS:
+            field = model._meta.get_field(name)
+            setattr(current, field.attname, version.field_dict.get(field.attname, field.get_default()))
+        with reversion.create_revision():
+            if current.status == Status.VERIFIED:
+                public = changes.state(current)
+                restored = changes.with_new_ids(restored, changes.public_ids(current))
+                if changes.same(restored, public):
+                    workflow.clear_proposal(current)
+                else:
+                    if not changes.same(restored, changes.proposed_state(current)):
+                        current.add_contributor(user)
+                    current.proposal = restored
+                    current.proposal_status = current.proposal_status or ProposalStatus.DRAFT
+                comment = f"Proposed the version of {when} (UTC) again, as a change to review."
+            else:
+                try:
+                    changes.apply(current, restored, user=user)
+                except IntegrityError as error:
+                    raise ValidationError(f"That version cannot be restored: {error}") from None
+                if problems := current.evidence_problems():
+                    raise ValidationError(problems)
+                current.add_contributor(user)
+                comment = f"Restored the version of {when} (UTC)."
+            current.stamp(user)
+            current.save()
+            reversion.set_user(user)
+            reversion.set_comment(comment)
+    return current
+
+
+def restore(obj, version, user, expected_version=None):
+    """Make ``obj`` what it was in ``version``: its fields (and, for an entry, through
+    ``restore_entry``). Refuses a stale copy and anything the rules refuse, changing nothing.
+    """
+    if isinstance(obj, Entry):
+        return restore_entry(obj, version, user, expected_version)
     model = type(obj)
     is_entry = issubclass(model, Entry)
     with transaction.atomic():
@@ -202,10 +283,8 @@ def restore(obj, version, user, expected_version=None):
                         if isinstance(child, Versioned):
                             child.stamp(user)
                         child.save()  # citations re-anchor; refused when the source no longer has the passage
-                if is_entry and current.status == Status.VERIFIED:
-                    workflow.return_to_review(current, user, "restored an earlier version.")
-                if is_entry and model.__name__ == "Quote" and (problem := current.check_text_in_evidence()):
-                    raise ValidationError(problem)
+                if is_entry and (problems := current.evidence_problems()):
+                    raise ValidationError(problems)
                 reversion.set_user(user)
                 when = version.revision.date_created.strftime("%Y-%m-%d %H:%M:%S")
                 reversion.set_comment(f"Restored the version of {when} (UTC).")

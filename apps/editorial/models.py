@@ -16,6 +16,26 @@ class Status(models.TextChoices):
     RETRACTED = "retracted", "Retracted"
 
 
+class ProposalStatus(models.TextChoices):
+    """Where a change to a published entry stands; the published version stays public meanwhile."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+
+
+class ProposalKind(models.TextChoices):
+    UPDATE = "update", "Update"
+    CORRECTION = "correction", "Correction (the published version was wrong)"
+
+
+class PublicationKind(models.TextChoices):
+    FIRST = "first", "First verified"
+    UPDATE = "update", "Updated"
+    CORRECTION = "correction", "Corrected"
+    IMPORTED = "imported", "Imported"
+    RETRACTION = "retraction", "Retracted"
+
+
 class SlugNaturalKeyManager(models.Manager):
     """Fixtures refer to every slugged model by its slug, never by a database id."""
 
@@ -248,6 +268,23 @@ class Entry(TracksLoaded, Stamped):
         "correction note", blank=True, editable=False, help_text="Shown to readers in place of a retracted entry."
     )
     notes = models.TextField("internal notes", blank=True, help_text="For the desk only; never shown to readers.")
+    # A published entry's next version while it waits for review (``apps.editorial.changes``):
+    # what its change form shows and approving it writes. Readers see the rows meanwhile.
+    proposal = models.JSONField(null=True, blank=True, editable=False)
+    proposal_status = models.CharField(
+        "proposed change", max_length=20, choices=ProposalStatus.choices, blank=True, editable=False
+    )
+    proposal_kind = models.CharField(max_length=20, choices=ProposalKind.choices, blank=True, editable=False)
+    submission_note = models.TextField(
+        blank=True, editable=False, help_text="What its author said when submitting it for review."
+    )
+    # Who changed what waits for review, since the last published version (user ids, this
+    # instance's own): none of them may approve it (four-eyes).
+    contributors = models.JSONField(default=list, blank=True, editable=False, serialize=False)
+    # A source it rests on changed (a cited passage moved, a lower reliability): an editor
+    # looks at it again; it stays public meanwhile.
+    evidence_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evidence_change = models.TextField(blank=True, editable=False)
     # ``Versioned``'s counter, which entries' fixtures carry (an import keeps this
     # instance's own: ``fixture_import.LOCAL_FIELDS``).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -286,9 +323,39 @@ class Entry(TracksLoaded, Stamped):
     def natural_key(self):
         return (self.slug,)
 
+    # Fields for the desk only: saved on the row at once, never part of a proposed change.
+    DESK_FIELDS = ("notes",)
+    # What the workflow keeps about a proposed change (never written by a form or a restore).
+    PROPOSAL_FIELDS = ("proposal", "proposal_status", "proposal_kind", "submission_note", "contributors")
+
     @property
     def is_public(self):
         return self.status == Status.VERIFIED
+
+    @property
+    def review_state(self):
+        """Where the work on this entry stands: draft, in_review (a first version or a
+        proposed change), published (verified, nothing waiting) or retracted."""
+        if self.status == Status.VERIFIED:
+            return self.proposal_status or "published"
+        return self.status
+
+    @property
+    def has_proposal(self):
+        return self.status == Status.VERIFIED and self.proposal is not None
+
+    def add_contributor(self, user):
+        """Note that ``user`` changed what waits for review (a list of ids; saved by the caller)."""
+        if user is not None and user.pk not in self.contributors:
+            self.contributors = [*self.contributors, user.pk]
+
+    def excluded_reviewers(self):
+        """Who may not approve what waits for review: everyone who contributed to it, and
+        for a first version its author."""
+        excluded = set(self.contributors)
+        if self.status != Status.VERIFIED and self.created_by_id is not None:
+            excluded.add(self.created_by_id)
+        return excluded
 
     @property
     def heading(self):
@@ -404,3 +471,54 @@ class Entry(TracksLoaded, Stamped):
         showing many entries; otherwise this costs queries per entry.
         """
         return corroboration_of(self.citations.all(), contradicted=self.is_contradicted())
+
+
+class PublicationManager(models.Manager):
+    def get_by_natural_key(self, entry_slug, number):
+        return self.get(**{f"{self.model.entry_field}__slug": entry_slug, "number": number})
+
+
+class Publication(models.Model):
+    """A version of an entry made public: when, by whom, why, and what changed.
+
+    Each kind of entry has its own (``ClaimPublication`` …, ``related_name="publications"``,
+    ``entry_field``); readers see the log on the entry's page, and the digest of the public
+    state lets ``check_corpus`` find rows changed outside review.
+    """
+
+    Kind = PublicationKind
+    entry_field = None
+
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=PublicationKind.choices)
+    reason = models.TextField(blank=True, help_text="Why, as readers see it.")
+    # ``[{"label", "before", "after"}]``: what changed, in words a reader can read.
+    changes = models.JSONField(default=list, blank=True)
+    # Of the public state this version made public (``changes.digest``).
+    digest = models.CharField(max_length=64, blank=True)
+    # Who contributed to it (user ids, this instance's own).
+    contributors = models.JSONField(default=list, blank=True, serialize=False)
+
+    objects = PublicationManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.entry} #{self.number} ({self.get_kind_display().lower()})"
+
+    @property
+    def entry(self):
+        return getattr(self, self.entry_field)
+
+    def natural_key(self):
+        return (self.entry.slug, self.number)
+
+    @classmethod
+    def natural_key_lookups(cls):
+        return (f"{cls.entry_field}__slug", "number")

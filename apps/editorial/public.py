@@ -23,7 +23,7 @@ from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
-from .models import Status
+from .models import PublicationKind, Status
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection); OWASP
 # adds tab and carriage return, which no cell should begin with either.
@@ -296,6 +296,15 @@ class PublicDetailView(DetailView):
             context = {"entry": retracted, "noun": model._meta.verbose_name}
             return render(request, "editorial/retracted.html", context, status=410)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The log of its published versions (one query): readers see that it changed, when and why.
+        publications = list(self.object.publications.order_by("number"))
+        context["publications"] = publications
+        changed = [p for p in publications if p.kind in (PublicationKind.UPDATE, PublicationKind.CORRECTION)]
+        context["updated"] = changed[-1] if changed else None
+        return context
 
 
 def first(queryset, limit=50):

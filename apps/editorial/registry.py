@@ -57,6 +57,11 @@ class EntryType:
         return self.model.citations.rel.related_model
 
     @property
+    def publication_model(self):
+        """Its log of published versions (``related_name="publications"``)."""
+        return self.model.publications.rel.related_model
+
+    @property
     def list_url(self):
         """The URL name of its public list."""
         return self.list_url_name or f"{self.model._meta.app_label}:list"
@@ -77,8 +82,8 @@ class EntryType:
         return ("citations", *self.parts)
 
     def models(self):
-        """The entry model, its citation model, then its parts."""
-        return [self.model, self.citation_model, *(model for model, _ in self.part_models)]
+        """The entry model, its citation model, its parts, then its log of published versions."""
+        return [self.model, self.citation_model, *(model for model, _ in self.part_models), self.publication_model]
 
 
 def register(entry_type):

@@ -16,29 +16,43 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from .models import Status
+from . import changes
+from .models import ProposalKind, ProposalStatus, PublicationKind, Status
+
+REVIEW_STATES = {"draft": "draft", "in_review": "in review", "published": "published", "retracted": "retracted"}
 
 
 @dataclass(frozen=True)
 class Transition:
+    """A step of the workflow. It acts on what waits for review: a first version (the
+    entry itself, not yet public) or a proposed change to a published entry (which stays
+    public meanwhile)."""
+
     name: str
     label: str  # the button
-    sources: tuple
-    target: str
+    sources: tuple  # review states (``Entry.review_state``) it starts from
     editors_only: bool
     needs_note: bool
     done: str  # "… was verified"
+
+    def applies(self, entry):
+        if self.name == "retract":
+            return entry.status == Status.VERIFIED
+        if self.name == "withdraw":
+            return entry.has_proposal
+        return entry.review_state in self.sources
 
 
 TRANSITIONS = {
     t.name: t
     for t in [
+        Transition("submit", "Submit for review", ("draft",), False, False, "submitted for review"),
+        Transition("verify", "Verify", ("in_review",), True, False, "verified"),
+        Transition("send_back", "Send back", ("in_review",), True, True, "sent back to its author"),
+        Transition("retract", "Retract", ("published",), True, True, "retracted"),
         Transition(
-            "submit", "Submit for review", (Status.DRAFT,), Status.IN_REVIEW, False, False, "submitted for review"
+            "withdraw", "Withdraw the proposed change", ("draft", "in_review"), False, False, "left as published"
         ),
-        Transition("verify", "Verify", (Status.IN_REVIEW,), Status.VERIFIED, True, False, "verified"),
-        Transition("send_back", "Send back", (Status.IN_REVIEW,), Status.DRAFT, True, True, "sent back to its author"),
-        Transition("retract", "Retract", (Status.VERIFIED,), Status.RETRACTED, True, True, "retracted"),
     ]
 }
 
@@ -65,9 +79,11 @@ def refusals(entry, transition, user, note=""):
         return [f"You cannot change {model._meta.verbose_name_plural}."]
     if transition.editors_only and not can_verify(user, model):
         return [f"Only an editor can {transition.label.lower()} a {noun}."]
-    if entry.status not in transition.sources:
-        allowed = " or ".join(Status(s).label.lower() for s in transition.sources)
-        now = entry.get_status_display().lower()
+    if not transition.applies(entry):
+        allowed = " or ".join(REVIEW_STATES[s] for s in transition.sources)
+        now = REVIEW_STATES[entry.review_state]
+        if transition.name == "withdraw":
+            return [f"No change to this {noun} waits for review."]
         return [f"Only a {noun} that is {allowed} can be {transition.done}; this one is {now}."]
     problems = []
     if transition.needs_note and not note.strip():
@@ -75,12 +91,20 @@ def refusals(entry, transition, user, note=""):
     if "\x00" in note:
         # As Django's form fields say it; PostgreSQL cannot store the character (a 500).
         problems.append("Null characters are not allowed in the note.")
-    if transition.target == Status.VERIFIED:
-        if not entry.supporting_citations():
+    if transition.name == "verify":
+        proposed = changes.proposed_state(entry)
+        citations = proposed["parts"].get("citations", [])
+        if not any(row["fields"].get("stance") == "supports" for row in citations):
             problems.append("It has no supporting citation: add the passage it rests on first.")
-        if four_eyes() and entry.created_by_id is not None and entry.created_by_id == user.pk:
-            problems.append("You created it: another editor must verify it (four-eyes rule).")
-        problems += entry.evidence_problems()
+        if four_eyes() and user.pk in entry.excluded_reviewers():
+            if entry.has_proposal:
+                problems.append("You contributed to this change: another editor must approve it (four-eyes rule).")
+            elif entry.created_by_id == user.pk:
+                problems.append("You created it: another editor must verify it (four-eyes rule).")
+            else:
+                problems.append("You contributed to it: another editor must verify it (four-eyes rule).")
+        if not entry.has_proposal:
+            problems += entry.evidence_problems()
     return problems
 
 
@@ -90,7 +114,7 @@ def available(entry, user):
     return [
         t
         for t in TRANSITIONS.values()
-        if entry.status in t.sources and can_change(user, model) and (not t.editors_only or can_verify(user, model))
+        if t.applies(entry) and can_change(user, model) and (not t.editors_only or can_verify(user, model))
     ]
 
 
@@ -106,14 +130,17 @@ def ensure_baseline(entry):
             reversion.add_to_revision(entry)
 
 
-def apply(entry, name, user, note="", expected_version=None):
+def apply(entry, name, user, note="", expected_version=None, kind=""):
     """Apply the transition ``name`` to ``entry`` as ``user``; return the saved entry.
 
-    Raises ``models.Conflict`` when the entry changed since ``expected_version``, and
+    ``kind``, when a change to a published entry is submitted: an update or a correction
+    (the published version was wrong; readers find it in the corrections). Raises
+    ``models.Conflict`` when the entry changed since ``expected_version``, and
     ``ValidationError`` (with every reason) when a rule refuses it.
     """
     transition = TRANSITIONS[name]
     model = type(entry)
+    note = note.strip()
     with transaction.atomic():
         current = model.lock(entry.pk)
         if expected_version is not None:
@@ -124,35 +151,83 @@ def apply(entry, name, user, note="", expected_version=None):
         ensure_baseline(current)
         with reversion.create_revision():
             now = timezone.now()
-            current.status = transition.target
-            if transition.target == Status.IN_REVIEW:
-                current.submitted_at = now
-            elif transition.target == Status.VERIFIED:
-                current.verified_by, current.verified_at = user, now
-                current.review_note = ""
+            proposal = current.has_proposal
+            if name == "submit":
+                if proposal:
+                    current.proposal_status = ProposalStatus.IN_REVIEW
+                    current.proposal_kind = kind or ProposalKind.UPDATE
+                else:
+                    current.status = Status.IN_REVIEW
+                current.submitted_at, current.submission_note, current.review_note = now, note, ""
+            elif name == "verify":
+                publish(current, user, now)
             elif name == "send_back":
-                current.review_note = note.strip()
-            elif transition.target == Status.RETRACTED:
-                current.retracted_at, current.correction = now, note.strip()
+                if proposal:
+                    current.proposal_status = ProposalStatus.DRAFT
+                else:
+                    current.status = Status.DRAFT
+                current.review_note = note
+            elif name == "retract":
+                clear_proposal(current)
+                current.status, current.retracted_at, current.correction = Status.RETRACTED, now, note
+                record_publication(current, user, now, PublicationKind.RETRACTION, reason=note)
+            elif name == "withdraw":
+                clear_proposal(current)
             if problems := current.record_problems():
                 raise ValidationError(problems)
             current.stamp(user)
             current.save()
             reversion.set_user(user)
-            reversion.set_comment(
-                f"{transition.done.capitalize()}." + (f" Note: {note.strip()}" if note.strip() else "")
-            )
+            reversion.set_comment(f"{transition.done.capitalize()}." + (f" Note: {note}" if note else ""))
     return current
 
 
-def return_to_review(entry, user, reason):
-    """A verified entry whose content or evidence changed goes back to review.
+def clear_proposal(entry):
+    entry.proposal, entry.proposal_status, entry.proposal_kind = None, "", ""
+    entry.submission_note, entry.contributors = "", []
 
-    Call inside the transaction (and revision) that made the change.
-    """
-    entry.status = Status.IN_REVIEW
-    entry.submitted_at = timezone.now()
-    entry.stamp(user)
-    entry.save()
-    if reversion.is_active():
-        reversion.set_comment(f"Returned to review: {reason}")
+
+def publish(entry, user, now):
+    """Make what waits for review the public version (call inside ``apply``'s transaction):
+    write a proposed change to the rows, or publish a first version; refuse what the
+    evidence rules refuse; record who, when, why and what changed."""
+    before = changes.state(entry) if entry.has_proposal else None
+    reason = entry.submission_note
+    if entry.has_proposal:
+        kind = PublicationKind.CORRECTION if entry.proposal_kind == ProposalKind.CORRECTION else PublicationKind.UPDATE
+        changes.apply(entry, entry.proposal, user=user)
+        if problems := entry.evidence_problems():
+            raise ValidationError(problems)
+    else:
+        kind = PublicationKind.FIRST
+    contributors = sorted(entry.excluded_reviewers())
+    entry.status, entry.verified_by, entry.verified_at = Status.VERIFIED, user, now
+    entry.review_note = ""
+    entry.evidence_changed_at, entry.evidence_change = None, ""
+    clear_proposal(entry)
+    after = changes.state(entry)
+    record_publication(
+        entry,
+        user,
+        now,
+        kind,
+        reason=reason,
+        summary=changes.summary(type(entry), before, after) if before is not None else [],
+        digest=changes.digest(after),
+        contributors=contributors,
+    )
+
+
+def record_publication(entry, user, now, kind, reason="", summary=(), digest="", contributors=()):
+    publications = entry.publications
+    last = publications.order_by("-number").values_list("number", flat=True).first() or 0
+    publications.create(
+        number=last + 1,
+        published_at=now,
+        published_by=user,
+        kind=kind,
+        reason=reason,
+        changes=list(summary),
+        digest=digest,
+        contributors=list(contributors),
+    )

@@ -446,6 +446,9 @@ def resolve(selection):
             # A part (a relation between two claims) goes when every entry it joins goes.
             links = {f"{f.name}__in": entries for f, many in relations_to(part, {kind.model}) if not many}
             result[part] = part.objects.filter(**links)
+        # The log of published versions goes with its entry.
+        publication = kind.publication_model
+        result[publication] = publication.objects.filter(**{f"{publication.entry_field}__in": entries})
 
     # Records: what the exported rows refer to, those that refer to other records first
     # (sources, then the events, people and organizations they and the entries name).

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementKind
-from apps.editorial.models import Entry, Topic
+from apps.editorial.models import Entry, Publication, Topic
 from apps.events.models import Event
 from apps.sources import text
 from apps.sources.models import Citation, CitationStance
@@ -139,3 +139,18 @@ class QuoteCitation(Citation):
         return (self.quote.slug, self.source.slug, self.start, self.end)
 
     natural_key.dependencies = ["sources.source", "quotes.quote"]
+
+
+class QuotePublication(Publication):
+    entry_field = "quote"
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="publications")
+
+    class Meta(Publication.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "number"], name="quotepublication_unique_number"),
+        ]
+
+    def natural_key(self):
+        return (self.quote.slug, self.number)
+
+    natural_key.dependencies = ["quotes.quote"]

@@ -195,16 +195,17 @@ def test_a_stale_transition_is_refused(client, in_review):
     assert in_review.status == "in_review"
 
 
-def test_removing_the_evidence_of_a_verified_entry_returns_it_to_review(client, in_review):
+def test_removing_the_evidence_of_a_verified_entry_is_proposed_and_the_entry_stays_published(client, in_review):
     client.force_login(make_editor())
     post_transition(client, in_review, "verify")
     in_review.refresh_from_db()
     data = change_form(in_review)
     data["citations-0-DELETE"] = "on"
     response = client.post(change_url(in_review), data, follow=True)
-    assert "back in review" in response.content.decode()
+    assert "kept as a proposed change" in response.content.decode()
     in_review.refresh_from_db()
-    assert in_review.status == "in_review" and not in_review.citations.exists()
+    assert in_review.status == "verified" and in_review.citations.count() == 1  # readers still see it
+    assert in_review.proposal_status == "draft" and in_review.proposal["parts"]["citations"] == []
 
 
 def test_editing_internal_notes_of_a_verified_entry_keeps_it_verified(client, in_review):
@@ -257,8 +258,9 @@ def test_bulk_verify_obeys_the_same_rules_and_records_history(client):
     draft = make_claim(citations=[(make_source(), "three-day visit")], created_by=author)
     client.force_login(editor)
     selected = [good.pk, own.pk, unsupported.pk, draft.pk]
+    seen = {f"seen_version_{entry.pk}": entry.version for entry in (good, own, unsupported, draft)}
     response = client.post(
-        CHANGELIST, {"action": "verify_selected", ACTION_CHECKBOX_NAME: selected, "index": 0}, follow=True
+        CHANGELIST, {"action": "verify_selected", ACTION_CHECKBOX_NAME: selected, "index": 0, **seen}, follow=True
     )
     page = response.content.decode()
     assert "1 claims verified" in page

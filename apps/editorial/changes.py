@@ -1,0 +1,347 @@
+"""A published entry's state, proposed changes to it, and what they change.
+
+Once an entry is verified its rows are what readers see, and they change only when an
+editor approves a change. Until then a change waits in ``Entry.proposal`` as a *state*:
+the entry's fields, links and parts (citations, relations) as plain data, with every
+reference written as a natural key (a slug), so that it survives a backup loaded into
+another instance. Everything that edits a published entry — the change form and its
+inlines, a restore, an import — works on real rows inside a savepoint that is rolled
+back (``sandbox``), reads the state the edit made (``state``) and keeps it as the
+proposal; approving writes it for real (``apply``). One mechanism for every path, so
+none of them can publish on its own.
+
+A state::
+
+    {"fields": {"statement": "…", "event": ["summit-2023"], …},
+     "links": {"topics": [["trade"]], …},
+     "parts": {"citations": [{"id": 12, "fields": {"source": ["article-1"], "excerpt": "…", …}}, …]}}
+
+A part's ``id`` is its row's when the public version has it, and a negative number for
+a part the change adds (a savepoint gives it that id, so that the form finds it again).
+"""
+
+import hashlib
+import json
+import re
+from contextlib import contextmanager
+from difflib import SequenceMatcher
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from . import registry
+
+
+def _plain(value):
+    """A value as JSON holds it, the same text for the same value (dates, decimals)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def editable_fields(model, exclude=()):
+    """The fields people type: concrete or many-to-many, editable, not the primary key."""
+    return [
+        f
+        for f in model._meta.get_fields()
+        if (f.concrete or f.many_to_many)
+        and not f.auto_created
+        and getattr(f, "editable", False)
+        and not f.primary_key
+        and f.name not in exclude
+    ]
+
+
+def entry_fields(model):
+    """What readers see of an entry's own fields: not its status (the workflow's) nor
+    the desk's internal notes."""
+    return [f for f in editable_fields(model, {"status", *model.DESK_FIELDS}) if not f.many_to_many]
+
+
+def link_fields(model):
+    return [f for f in editable_fields(model, {"status", *model.DESK_FIELDS}) if f.many_to_many]
+
+
+def parts(model):
+    """``[(accessor, part model, name of its key to the entry)]``: citations, then the other parts."""
+    kind = registry.entry_type(model)
+    result = []
+    for accessor in kind.follow():
+        relation = model._meta.get_field(accessor)
+        result.append((accessor, relation.related_model, relation.field.name))
+    return result
+
+
+def part_fields(part_model, key):
+    return [f for f in editable_fields(part_model, {key}) if not f.many_to_many]
+
+
+def _natural(obj):
+    return list(obj.natural_key()) if obj is not None else None
+
+
+def _field_value(obj, field):
+    if field.is_relation:
+        return _natural(getattr(obj, field.name))
+    return _plain(getattr(obj, field.attname))
+
+
+def state(entry):
+    """The entry as its rows are now: what readers see of a published entry."""
+    model = type(entry)
+    result = {
+        "fields": {f.name: _field_value(entry, f) for f in entry_fields(model)},
+        "links": {f.name: sorted(_natural(obj) for obj in getattr(entry, f.name).all()) for f in link_fields(model)},
+        "parts": {},
+    }
+    for accessor, part_model, key in parts(model):
+        rows = getattr(entry, accessor).all().order_by("pk")
+        fields = part_fields(part_model, key)
+        result["parts"][accessor] = [
+            {"id": row.pk, "fields": {f.name: _field_value(row, f) for f in fields}} for row in rows
+        ]
+    return result
+
+
+def without_ids(entry_state):
+    """The state without the ids of its parts, each list of parts in one order: two states
+    that readers would see alike compare equal."""
+    if entry_state is None:
+        return None
+    return {
+        "fields": entry_state["fields"],
+        "links": entry_state["links"],
+        "parts": {
+            accessor: sorted((row["fields"] for row in rows), key=lambda fields: json.dumps(fields, sort_keys=True))
+            for accessor, rows in entry_state["parts"].items()
+        },
+    }
+
+
+def digest(entry_state):
+    """A fingerprint of what readers see: the same for the same state on any instance."""
+    text = json.dumps(without_ids(entry_state), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def same(first, second):
+    return without_ids(first) == without_ids(second)
+
+
+# -- Writing a state ----------------------------------------------------------------------
+
+
+class Unresolvable(ValidationError):
+    """The state names a record that is not in this database."""
+
+
+def _resolve(field, value):
+    if value is None:
+        return None
+    target = field.related_model
+    try:
+        return target._default_manager.get_by_natural_key(*value)
+    except ObjectDoesNotExist:
+        noun = target._meta.verbose_name
+        raise Unresolvable(f"It names the {noun} “{' / '.join(map(str, value))}”, which no longer exists.") from None
+
+
+def _set(obj, field, value):
+    if field.is_relation:
+        setattr(obj, field.name, _resolve(field, value))
+    else:
+        setattr(obj, field.attname, field.to_python(value) if value is not None else None)
+
+
+def apply(entry, entry_state, *, keep_new_ids=False, user=None):
+    """Write ``entry_state`` to the entry's rows: its fields, links and parts, deleting the
+    parts the state does not have. Citations anchor again in their sources as they save
+    (refused when a source no longer has the passage). ``keep_new_ids``: parts the
+    change adds keep their negative ids (in a savepoint, for a form to find them again).
+
+    Writes only: the caller decides on history and the workflow, and stamps the entry;
+    parts that count their versions are stamped here as ``user`` when they change.
+    """
+    model = type(entry)
+    for field in entry_fields(model):
+        if field.name in entry_state["fields"]:
+            _set(entry, field, entry_state["fields"][field.name])
+    entry.full_clean(exclude=[f.name for f in model._meta.fields if not f.editable], validate_unique=False)
+    entry.save()
+    for field in link_fields(model):
+        if field.name in entry_state["links"]:
+            getattr(entry, field.name).set([_resolve(field, key) for key in entry_state["links"][field.name]])
+    for accessor, part_model, key in parts(model):
+        wanted = entry_state["parts"].get(accessor, [])
+        kept_ids = {row["id"] for row in wanted if row.get("id") is not None}
+        existing = {row.pk: row for row in getattr(entry, accessor).all()}
+        # Deleted first: a part that takes the place of another must not meet it.
+        for pk, row in existing.items():
+            if pk not in kept_ids:
+                row.delete()
+        for row_state in wanted:
+            row_id = row_state.get("id")
+            if row_id in existing:
+                row = existing[row_id]
+            elif keep_new_ids and row_id is not None and row_id < 0:
+                row = part_model(pk=row_id)
+            else:
+                row = part_model()
+            setattr(row, key, entry)
+            fields = part_fields(part_model, key)
+            before = {f.name: _field_value(row, f) for f in fields} if row.pk in existing else None
+            for field in fields:
+                if field.name in row_state["fields"]:
+                    _set(row, field, row_state["fields"][field.name])
+            if hasattr(row, "stamp") and before != {f.name: _field_value(row, f) for f in fields}:
+                row.stamp(user)
+            row.full_clean(exclude=[key, *(f.name for f in part_model._meta.fields if not f.editable)])
+            try:
+                row.save()
+            except IntegrityError as error:
+                raise ValidationError(f"The {part_model._meta.verbose_name} cannot be written: {error}") from None
+    return entry
+
+
+def with_new_ids(entry_state, public_ids):
+    """The state with a negative id on each part that is not one of the public version's
+    (``public_ids``: ``{accessor: ids}``), as proposals keep them."""
+    lowest = min([0, *(row["id"] for rows in entry_state["parts"].values() for row in rows if (row["id"] or 0) < 0)])
+    for accessor, rows in entry_state["parts"].items():
+        for row in rows:
+            if row["id"] is None or (row["id"] > 0 and row["id"] not in public_ids.get(accessor, set())):
+                lowest -= 1
+                row["id"] = lowest
+    return entry_state
+
+
+def public_ids(entry):
+    return {
+        accessor: set(getattr(entry, accessor).values_list("pk", flat=True)) for accessor, _, _ in parts(type(entry))
+    }
+
+
+@contextmanager
+def sandbox(using="default"):
+    """A savepoint whose writes are always rolled back: see what an edit would make
+    without making it. Must run inside a transaction (``transaction.atomic``)."""
+    point = transaction.savepoint(using=using)
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(point, using=using)
+
+
+def proposed_state(entry):
+    """What the entry would be if its change were approved (its rows when none waits)."""
+    return entry.proposal if entry.has_proposal else state(entry)
+
+
+# -- What a change changes ----------------------------------------------------------------
+
+
+def _display(field, value):
+    """A value of ``field`` (as a state holds it) in words."""
+    if value in (None, "", []):
+        return ""
+    if field.is_relation:
+        try:
+            return str(field.related_model._default_manager.get_by_natural_key(*value))
+        except ObjectDoesNotExist:
+            return " / ".join(map(str, value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(field.to_python(value), value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+WORD = r"\s+|\w+|[^\w\s]"
+
+
+def word_diff(before, after):
+    """``(before, after)`` as HTML with the words that differ in ``<del>`` and ``<ins>``."""
+    old, new = re.findall(WORD, before or ""), re.findall(WORD, after or "")
+    left, right = [], []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
+        if op == "equal":
+            left.append(escape(removed))
+            right.append(escape(added))
+        else:
+            if removed:
+                left.append(format_html("<del>{}</del>", removed))
+            if added:
+                right.append(format_html("<ins>{}</ins>", added))
+    return mark_safe("".join(map(str, left))), mark_safe("".join(map(str, right)))
+
+
+def _describe_part(part_model, key, fields_state):
+    shown = []
+    for field in part_fields(part_model, key):
+        value = _display(field, fields_state.get(field.name))
+        if value:
+            shown.append(f"{field.verbose_name}: {value}")
+    return "; ".join(shown)
+
+
+def differences(model, before, after):
+    """What changes from state ``before`` (None: nothing yet) to state ``after``:
+    ``[{"label", "before", "after", "before_html", "after_html"}]``, fields first, then
+    links, then each part added, removed or changed."""
+    rows = []
+    before = before or {"fields": {}, "links": {}, "parts": {}}
+
+    def add(label, old, new):
+        old_html, new_html = word_diff(old, new)
+        rows.append({"label": label, "before": old, "after": new, "before_html": old_html, "after_html": new_html})
+
+    for field in entry_fields(model):
+        old, new = before["fields"].get(field.name), after["fields"].get(field.name)
+        if old != new:
+            add(str(field.verbose_name), _display(field, old), _display(field, new))
+    for field in link_fields(model):
+        old, new = before["links"].get(field.name, []), after["links"].get(field.name, [])
+        if sorted(old) != sorted(new):
+            target = field.related_model
+
+            def named(keys, target=target):
+                shown = []
+                for k in keys:
+                    try:
+                        shown.append(str(target._default_manager.get_by_natural_key(*k)))
+                    except ObjectDoesNotExist:
+                        shown.append(" / ".join(map(str, k)))
+                return ", ".join(sorted(shown))
+
+            add(str(field.verbose_name), named(old), named(new))
+    for accessor, part_model, key in parts(model):
+        noun = str(part_model._meta.verbose_name)
+        old_rows = {row["id"]: row["fields"] for row in before["parts"].get(accessor, [])}
+        new_rows = {row["id"]: row["fields"] for row in after["parts"].get(accessor, [])}
+        unchanged_new = [fields for fields in new_rows.values() if fields in old_rows.values()]
+        for row_id, fields in new_rows.items():
+            if row_id in old_rows:
+                if fields != old_rows[row_id]:
+                    old_text = _describe_part(part_model, key, old_rows[row_id])
+                    add(f"{noun} changed", old_text, _describe_part(part_model, key, fields))
+            elif fields not in old_rows.values():
+                add(f"{noun} added", "", _describe_part(part_model, key, fields))
+        for row_id, fields in old_rows.items():
+            if row_id not in new_rows and fields not in unchanged_new:
+                add(f"{noun} removed", _describe_part(part_model, key, fields), "")
+    return rows
+
+
+def summary(model, before, after, limit=300):
+    """``[{"label", "before", "after"}]`` in plain words, for the public log of versions."""
+    return [
+        {
+            "label": row["label"],
+            "before": Truncator(row["before"]).chars(limit),
+            "after": Truncator(row["after"]).chars(limit),
+        }
+        for row in differences(model, before, after)
+    ]
