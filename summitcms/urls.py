@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.desk.views import review_queue_view
+from apps.desk.views import review_queue_view, sent_back_view
 from apps.editorial.admin import view_on_site_view
 
 admin.site.site_header = "SummitCMS"
@@ -10,6 +10,7 @@ admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("admin/review/", admin.site.admin_view(review_queue_view), name="review_queue"),
+    path("admin/sent-back/", admin.site.admin_view(sent_back_view), name="sent_back"),
     # Shadows the admin's own "view on site" redirect (same address and name).
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site_view)),
     path("admin/", admin.site.urls),

@@ -417,6 +417,32 @@ class Entry(TracksLoaded, Stamped):
                 problems.append("It was verified by the person who created it (four-eyes rule).")
         return problems
 
+    def publication_problems(self, digest, four_eyes=True):
+        """What breaks the rules of review, as sentences: ``digest`` is that of the entry's
+        state now (``changes.digest``). Reads ``publications`` (prefetch them for many)."""
+        problems = []
+        publications = sorted(self.publications.all(), key=lambda p: p.number)
+        approvals = [p for p in publications if p.kind != PublicationKind.RETRACTION]
+        if self.status == Status.VERIFIED:
+            if not approvals:
+                problems.append(
+                    "It is verified, but no approval of it is recorded: who published it, and when "
+                    "(it arrived outside the review: loaddata or SQL)."
+                )
+            elif approvals[-1].digest and approvals[-1].digest != digest:
+                when = date_format(approvals[-1].published_at, "j F Y")
+                problems.append(
+                    f"Readers see a version that no editor approved: it differs from the version approved on {when}."
+                )
+            if self.evidence_changed_at is not None:
+                problems.append(f"Its evidence changed ({self.evidence_change}) and no editor has checked it since.")
+        if four_eyes:
+            for publication in approvals:
+                if publication.published_by_id is not None and publication.published_by_id in publication.contributors:
+                    when = date_format(publication.published_at, "j F Y")
+                    problems.append(f"It was approved on {when} by someone who contributed to it (four-eyes rule).")
+        return problems
+
     def is_contradicted(self):
         """Whether another entry is recorded as contradicting this one (claims override)."""
         return False

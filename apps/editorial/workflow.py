@@ -40,6 +40,8 @@ class Transition:
             return entry.status == Status.VERIFIED
         if self.name == "withdraw":
             return entry.has_proposal
+        if self.name == "check_evidence":
+            return entry.status == Status.VERIFIED and entry.evidence_changed_at is not None
         return entry.review_state in self.sources
 
 
@@ -53,6 +55,7 @@ TRANSITIONS = {
         Transition(
             "withdraw", "Withdraw the proposed change", ("draft", "in_review"), False, False, "left as published"
         ),
+        Transition("check_evidence", "Evidence checked", ("published",), True, False, "marked as checked"),
     ]
 }
 
@@ -84,6 +87,8 @@ def refusals(entry, transition, user, note=""):
         now = REVIEW_STATES[entry.review_state]
         if transition.name == "withdraw":
             return [f"No change to this {noun} waits for review."]
+        if transition.name == "check_evidence":
+            return [f"The evidence of this {noun} did not change."]
         return [f"Only a {noun} that is {allowed} can be {transition.done}; this one is {now}."]
     problems = []
     if transition.needs_note and not note.strip():
@@ -173,6 +178,9 @@ def apply(entry, name, user, note="", expected_version=None, kind=""):
                 record_publication(current, user, now, PublicationKind.RETRACTION, reason=note)
             elif name == "withdraw":
                 clear_proposal(current)
+            elif name == "check_evidence":
+                note = note or current.evidence_change
+                current.evidence_changed_at, current.evidence_change = None, ""
             if problems := current.record_problems():
                 raise ValidationError(problems)
             current.stamp(user)

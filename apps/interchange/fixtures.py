@@ -216,11 +216,15 @@ def fk_value(plan, row):
     return None if all(part is None for part in key) else key
 
 
-def fields_of(model, row, m2m):
-    """The ``fields`` of a fixture object, from a ``values()`` row and its many-to-many keys."""
+def fields_of(model, row, m2m, blank=()):
+    """The ``fields`` of a fixture object, from a ``values()`` row and its many-to-many keys;
+    the fields named in ``blank`` as they are when empty (what waits for review, in an
+    export of what readers see)."""
     result = {}
     for plan in field_plans(model):
-        if plan.kind == "value":
+        if plan.name in blank:
+            result[plan.name] = encode(plan.field.get_default())
+        elif plan.kind == "value":
             result[plan.name] = encode(row[plan.field.attname])
         elif plan.kind == "user":
             result[plan.name] = None
@@ -252,6 +256,9 @@ def dump(value):
         return int.__repr__(value)
     if isinstance(value, list):
         return "[" + ", ".join(map(dump, value)) + "]"
+    if isinstance(value, dict):
+        # PostgreSQL returns a JSON object's keys in its own order: one order everywhere.
+        return "{" + ", ".join(f"{dump(key)}: {dump(value[key])}" for key in sorted(value)) + "}"
     return _encoder.encode(value)
 
 
@@ -499,6 +506,12 @@ class Exporter:
     def dumps(self, obj):
         return render(obj, self.indent)
 
+    def blank(self, model):
+        """A change waiting for review is not what readers see: only a full backup keeps it."""
+        if self.selection.everything:
+            return ()
+        return getattr(model, "PROPOSAL_FIELDS", ())
+
     def chunks(self):
         """The fixture as pieces of text, in order (for a streaming response or a file)."""
         querysets, left_out = resolve(self.selection)
@@ -526,7 +539,7 @@ class Exporter:
             # Parents before their parts, so that a plain loaddata never defers a key.
             rows = preorder(list(queryset.order_by(*natural_key_ordering(model)).values(*value_paths(model))))
             for row in rows:
-                yield {"model": label, "fields": fields_of(model, row, {})}
+                yield {"model": label, "fields": fields_of(model, row, {}, self.blank(model))}
             done = len(rows)
         else:
             rows, entry_targets, size = object_rows(label, queryset)
@@ -538,7 +551,7 @@ class Exporter:
                     target = entry_targets.get(m2m_field.name)
                     m2m[m2m_field.name] = m2m_keys(m2m_field, pks, querysets[target] if target else None)
                 for row in chunk:
-                    yield {"model": label, "fields": fields_of(model, row, m2m)}
+                    yield {"model": label, "fields": fields_of(model, row, m2m, self.blank(model))}
                 done += len(chunk)
                 if self.progress:
                     self.progress(label, done, total)

@@ -28,3 +28,6 @@ class SourceAdmin(StampedAdmin):
         if change and "body" in form.changed_data:
             # Source.clean refused a body that loses a cited passage; the rest moved.
             obj.reanchor_citations()
+        if change and "reliability" in form.changed_data and obj.reliability_lowered(form.initial.get("reliability")):
+            grade = obj.get_reliability_display()
+            obj.flag_entries(obj.citing_entries(), f"the reliability of “{obj}” was lowered to {grade}")

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from apps.actors.models import Organization
@@ -126,10 +127,31 @@ class Source(TracksLoaded, Stamped):
         ]
 
     def reanchor_citations(self):
-        """Recompute the offsets of every citation after the body changed."""
+        """Recompute the offsets of every citation after the body changed; the published
+        entries whose passage moved are flagged for an editor to look at again."""
+        moved = []
         for citation in self.citations():
+            before = (citation.start, citation.end)
             citation.source = self
             citation.save()
+            if (citation.start, citation.end) != before:
+                moved.append(citation.entry)
+        self.flag_entries(moved, f"a passage it cites moved in the text of “{self}”")
+
+    def reliability_lowered(self, before):
+        """Whether the grade went down from ``before`` (A, the best, to F, cannot be judged)."""
+        return bool(before) and self.reliability > before
+
+    def flag_entries(self, entries, reason):
+        """Mark the published ones among ``entries`` (resting on this source) as having
+        changed evidence: they stay public, and an editor looks at them again."""
+        now = timezone.now()
+        for entry in entries:
+            if entry.status == "verified":
+                type(entry).objects.filter(pk=entry.pk).update(evidence_changed_at=now, evidence_change=reason)
+
+    def citing_entries(self):
+        return list({(type(c.entry), c.entry.pk): c.entry for c in self.citations()}.values())
 
     def is_independent_of(self, other):
         """The independence rule: the same outlet, or relaying the other's outlet, counts once.

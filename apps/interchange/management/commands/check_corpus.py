@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db.models import Prefetch
 
-from apps.editorial import registry
+from apps.editorial import changes, registry
 from apps.editorial import stored_corroboration as corroboration
+from apps.editorial.models import Status
 from apps.sources import text
 from apps.sources.models import Source
 
@@ -91,7 +92,23 @@ class Command(BaseCommand):
                 chunk = []
                 self.progress(model._meta.verbose_name_plural, index, total)
         self.end_progress(total)
+        self.check_reviews(model)
         return total
+
+    def check_reviews(self, model):
+        """Each published entry's approvals: recorded, of what readers see, by nobody who
+        contributed; and its evidence checked since it changed."""
+        queryset = changes.with_state(model.objects.exclude(status=Status.DRAFT, publications=None)).prefetch_related(
+            "publications"
+        )
+        total = queryset.count()
+        for index, entry in enumerate(queryset.order_by("pk").iterator(chunk_size=CHUNK), start=1):
+            digest = changes.digest(changes.state(entry)) if entry.status == Status.VERIFIED else ""
+            for problem in entry.publication_problems(digest, four_eyes=settings.SUMMITCMS_FOUR_EYES):
+                self.report(f"{model._meta.verbose_name} {entry.slug}", problem)
+            if index % CHUNK == 0 or index == total:
+                self.progress(f"{model._meta.verbose_name_plural} (reviews)", index, total)
+        self.end_progress(total)
 
     def check_stored_corroboration(self, model, entries):
         stored = [(e.pk, e.corroboration_level, e.supporting_sources) for e in entries]
