@@ -372,3 +372,34 @@ def fill_missing_digests(using="default", **kwargs):
         for entry in entries:
             entry_publications = publications.filter(**{kind.publication_model.entry_field: entry})
             entry_publications.update(digest=digest(state(entry)))
+
+
+def record_first_publications(model, pks, kind="first", reason="", chunk=2000, using="default"):
+    """Record the first publication of the verified entries among ``pks`` that have none,
+    as written in bulk (a generated corpus, an import into an empty instance): when is
+    their ``verified_at``, who their ``verified_by``, and the digest of what they show."""
+    publication = registry.entry_type(model).publication_model
+    key = publication.entry_field
+    pks = sorted(set(pks))
+    for start in range(0, len(pks), chunk):
+        ids = pks[start : start + chunk]
+        done = set(
+            publication._default_manager.using(using)
+            .filter(**{f"{key}_id__in": ids})
+            .values_list(f"{key}_id", flat=True)
+        )
+        entries = with_state(
+            model._default_manager.using(using).filter(pk__in=ids, status="verified").exclude(pk__in=done)
+        )
+        publication._default_manager.using(using).bulk_create(
+            publication(
+                **{key: entry},
+                number=1,
+                kind=kind,
+                reason=reason,
+                published_at=entry.verified_at or entry.updated_at,
+                published_by_id=entry.verified_by_id,
+                digest=digest(state(entry)),
+            )
+            for entry in entries
+        )

@@ -33,7 +33,7 @@ from django.utils.text import slugify
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
-from apps.editorial import stored_corroboration
+from apps.editorial import changes, stored_corroboration
 from apps.editorial.groups import ANALYSTS, EDITORS
 from apps.editorial.models import Status, Topic
 from apps.events.models import Event
@@ -956,6 +956,8 @@ class Writer:
             # Bulk inserts send no signals: store what corroboration() gives, as a save would.
             for model, pks in ((Agreement, self.agreement_pks), (Quote, self.quote_pks), (Claim, self.claim_pks)):
                 stored_corroboration.refresh(model, pks)
+                # As if an editor had approved each verified entry: its first publication.
+                changes.record_first_publications(model, pks)
         return self.counts
 
     def write_topics(self):
@@ -1160,6 +1162,12 @@ def delete_generated():
         ClaimCitation.objects.filter(claim__slug__startswith=g),
         QuoteCitation.objects.filter(quote__slug__startswith=g),
         AgreementCitation.objects.filter(agreement__slug__startswith=g),
+        *(
+            model.publications.rel.related_model.objects.filter(
+                **{f"{model.publications.field.name}__slug__startswith": g}
+            )
+            for model in (Claim, Quote, Agreement)
+        ),
     ]
     for model in (Claim, Quote, Agreement, Source):
         for m2m in model._meta.local_many_to_many:

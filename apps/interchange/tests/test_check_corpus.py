@@ -45,7 +45,9 @@ def test_it_reports_an_excerpt_that_is_not_in_its_source(sound_corpus):
     ClaimCitation.objects.filter(claim__slug="sound").update(excerpt="a sentence nobody wrote")
     ok, out, summary = check()
     assert not ok and "claim sound: The excerpt “a sentence nobody wrote” is not in the source" in out
-    assert "1 problem(s)" in summary
+    # Written outside review, the new excerpt is also what no editor approved.
+    assert "claim sound: Readers see a version that no editor approved" in out
+    assert "2 problem(s)" in summary
 
 
 def test_it_reports_offsets_that_point_elsewhere(sound_corpus):
