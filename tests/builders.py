@@ -69,6 +69,9 @@ def published(entry):
     """An entry made verified by a builder, as if an editor had approved it: its first
     publication recorded, of what it shows now (``check_corpus`` finds it sound)."""
     if entry.status in ("verified", "retracted") and not entry.publications.exists():
+        if entry.verified_at is None:
+            entry.verified_at = timezone.now()
+            type(entry).objects.filter(pk=entry.pk).update(verified_at=entry.verified_at)
         entry.publications.create(
             number=1,
             kind="first",

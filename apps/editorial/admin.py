@@ -450,7 +450,8 @@ class EntryAdmin(StampedAdmin):
                 if entry.has_proposal:
                     try:
                         with transaction.atomic():
-                            changes.apply(entry, entry.proposal, keep_new_ids=True)
+                            # On a copy: ``entry`` must stay the published row for what follows.
+                            changes.apply(self.model.objects.get(pk=entry.pk), entry.proposal, keep_new_ids=True)
                     except ValidationError as error:
                         self.message_user(
                             request,
@@ -464,6 +465,7 @@ class EntryAdmin(StampedAdmin):
                     response.render()  # now, while the sandbox holds the proposal
             captured = request.proposal["captured"]
             if captured is not None:
+                entry.refresh_from_db()
                 self.keep_proposal(request, entry, changes.with_new_ids(captured["state"], public_ids), captured)
         return response
 
@@ -521,16 +523,7 @@ class EntryAdmin(StampedAdmin):
     def response_change(self, request, obj):
         if getattr(request, "proposal", None) is None:
             return super().response_change(request, obj)
-        entry = self.model.objects.get(pk=obj.pk)
-        if entry.has_proposal:
-            self.message_user(
-                request,
-                f"Your change to “{entry}” is kept as a proposed change: readers keep seeing the verified "
-                "version until another editor approves it. Submit it for review when it is ready.",
-                messages.SUCCESS,
-            )
-        else:
-            self.message_user(request, f"“{entry}” is as published: no change waits for review.", messages.SUCCESS)
+        # ``proposal_view`` says what became of the change, once it is kept.
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)]))
 
     def get_urls(self):
