@@ -128,9 +128,7 @@ def test_readers_see_that_an_entry_was_updated_and_its_log_of_versions(verified_
     step(signed_in(analyst), claim, "submit", note="Name the year.", kind="correction")
     step(signed_in(editor), claim, "verify")
     status, page = public(claim)
-    facts = {
-        dt.text_content(): dd.text_content() for dt, dd in zip(page.xpath("//dl/div/dt"), page.xpath("//dl/div/dd"))
-    }
+    facts = {div.xpath("dt")[0].text_content(): div.xpath("dd")[0].text_content() for div in page.xpath("//dl/div")}
     assert "Updated" in facts
     versions = page.xpath('//section[@class="versions"]//li[contains(@class, "version")]')
     assert "Corrected: Name the year." in versions[0].text_content()
