@@ -327,6 +327,9 @@ class Entry(TracksLoaded, Stamped):
     DESK_FIELDS = ("notes",)
     # What the workflow keeps about a proposed change (never written by a form or a restore).
     PROPOSAL_FIELDS = ("proposal", "proposal_status", "proposal_kind", "submission_note", "contributors")
+    # What an export of what readers see leaves out: the work waiting for review, and what
+    # editors said of it.
+    UNPUBLISHED_FIELDS = (*PROPOSAL_FIELDS, "review_note")
 
     @property
     def is_public(self):

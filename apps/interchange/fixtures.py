@@ -510,7 +510,7 @@ class Exporter:
         """A change waiting for review is not what readers see: only a full backup keeps it."""
         if self.selection.everything:
             return ()
-        return getattr(model, "PROPOSAL_FIELDS", ())
+        return getattr(model, "UNPUBLISHED_FIELDS", ())
 
     def chunks(self):
         """The fixture as pieces of text, in order (for a streaming response or a file)."""
