@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementCitation
 from apps.claims.models import Claim, ClaimCitation
-from apps.editorial import changes
+from apps.editorial import changes, registry
 from apps.editorial.groups import ANALYSTS, EDITORS
 from apps.events.models import Event
 from apps.quotes.models import Quote, QuoteCitation
@@ -80,6 +80,14 @@ def published(entry):
             digest=changes.digest(changes.state(entry)) if entry.status == "verified" else "",
         )
     return entry
+
+
+def approved_as_shown():
+    """Every published entry's approved version made what it shows now (builders add links
+    and relations after the entries they join)."""
+    for kind in registry.entry_types():
+        kind.publication_model.objects.exclude(kind="retraction").update(digest="")
+    changes.fill_missing_digests()
 
 
 def make_claim(citations=(), **fields):
@@ -469,6 +477,8 @@ def make_summit_corpus():
         retracted_at=now,
         citations=[(b, "expected to exceed $200 billion this year")],
     )
+    # Topics, links and relations came after the entries: what was approved is what they show now.
+    approved_as_shown()
     return {
         "topics": topics,
         "sources": [a, b],

@@ -63,8 +63,8 @@ def test_an_analyst_records_a_claim_and_another_editor_verifies_it(browser, live
     page = log_in(browser, live_server, "editor", errors)
     page.click("text=Review queue")
     page.screenshot(path=SCREENSHOTS / "admin-review-queue.png", full_page=True)
-    page.click("#review-queue a")
-    page.click(".object-tools >> text=Verify")
+    page.click("#review-queue a")  # the review page: what will be published
+    assert "reached a record high" in page.inner_text("#review-differences")
     page.click("input[value='Verify']")
     page.wait_for_selector(".messagelist .success")
     page.screenshot(path=SCREENSHOTS / "admin-claim-verified.png", full_page=True)
@@ -116,3 +116,58 @@ def test_an_analyst_filters_claims_and_moves_a_citation_to_another_source(browse
     assert other.pk in claim.citations.values_list("source", flat=True)
     assert errors == []
     page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_reviews_a_change_to_a_published_claim_word_by_word(browser, live_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    make_analyst("analyst")
+    make_editor("editor")
+    source = make_source(
+        title="Trade report", body="Bilateral trade is expected to exceed $200 billion this year, reported RT."
+    )
+    claim = make_claim(
+        statement="Trade will exceed $200 billion this year",
+        status="verified",
+        citations=[(source, "expected to exceed $200 billion this year")],
+    )
+    errors = []
+
+    page = log_in(browser, live_server, "analyst", errors)
+    page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+    assert "Published." in page.inner_text("#proposal-status")
+    page.fill("#id_statement", "Trade will exceed $200 billion in 2023")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    assert "kept as a proposed change" in page.inner_text(".messagelist")
+    page.click(".object-tools >> text=Submit for review")
+    page.fill("#id_note", "The article names the year.")
+    page.click("input[value='Submit for review']")
+    page.wait_for_selector(".messagelist .success")
+    page.context.close()
+
+    # Readers still see the published statement.
+    reader = browser.new_context().new_page()
+    reader.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    assert reader.inner_text("h1") == "Trade will exceed $200 billion this year"
+
+    page = log_in(browser, live_server, "editor", errors)
+    page.click("text=Review queue")
+    assert "The article names the year." in page.inner_text("#review-queue")
+    page.click("#review-queue a")
+    page.screenshot(path=SCREENSHOTS / "admin-review-change.png", full_page=True)
+    assert page.inner_text("#review-differences del") == "this year"
+    assert page.inner_text("#review-differences ins") == "in 2023"
+    assert "The article names the year." in page.inner_text(".submission-note")
+    page.click("input[value='Verify']")
+    page.wait_for_selector(".messagelist .success")
+    page.context.close()
+
+    reader.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    reader.screenshot(path=SCREENSHOTS / "public-claim-updated.png", full_page=True)
+    assert reader.inner_text("h1") == "Trade will exceed $200 billion in 2023"
+    assert "Updated" in reader.inner_text(".facts")
+    assert "The article names the year." in reader.inner_text(".versions")
+    reader.context.close()
+    assert errors == []

@@ -555,10 +555,11 @@ def test_the_workflow_forms(client, editor, world):
                 assert claim.integrity_problems() == []
                 # From review, an editor may verify, and send back with a note.
                 allowed = "\x00" not in note and (name == "verify" or (name == "send_back" and note.strip()))
+                target = {"verify": Status.VERIFIED, "send_back": Status.DRAFT}.get(transition.name)
                 if version == str(claim.version) and allowed:
-                    assert claim.status == transition.target, refusal(response)
+                    assert claim.status == target, refusal(response)
                 if claim.status != Status.IN_REVIEW:
-                    assert claim.status == transition.target and claim.version == 2
+                    assert claim.status == target and claim.version == 2
                     applied.append(name)
                 transaction.set_rollback(True)
             claim.refresh_from_db()

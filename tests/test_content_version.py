@@ -212,6 +212,9 @@ PUBLIC_MODELS = {
     "quotes.quotecitation",
     "agreements.agreement",
     "agreements.agreementcitation",
+    "claims.claimpublication",
+    "quotes.quotepublication",
+    "agreements.agreementpublication",
 }
 
 

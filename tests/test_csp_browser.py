@@ -133,9 +133,8 @@ def test_the_daily_work_in_the_admin_breaks_no_rule_of_the_policy(browser, live_
     watch_editor = Watch(browser)
     page = log_in(watch_editor, live_server, "editor")
     page = watch_editor.goto(f"{live_server.url}/admin/review/")
-    page.click("#review-queue a")
-    watch_editor.seen()
-    page.click(".object-tools >> text=Verify")
+    page.click("#review-queue a")  # the review page, with what will be published
+    page.wait_for_selector("#review-differences")
     watch_editor.seen()
     page.click("input[value='Verify']")
     page.wait_for_selector(".messagelist .success")

@@ -25,7 +25,7 @@ from lxml import etree, html
 
 from apps.editorial import groups, registry
 from apps.editorial.admin import CitationInline, EntryAdmin
-from apps.editorial.models import Entry
+from apps.editorial.models import Entry, Publication
 from apps.sources.models import Citation
 from summitcms import urls as project_urls
 from tests.builders import make_analyst, make_editor, make_source
@@ -56,16 +56,24 @@ def define_kind():
         class Meta(Citation.Meta):
             app_label = LABEL
 
-    return Note, NoteCitation
+    class NotePublication(Publication):
+        entry_field = "note"
+        note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="publications")
+
+        class Meta(Publication.Meta):
+            app_label = LABEL
+
+    return Note, NoteCitation, NotePublication
 
 
 @pytest.fixture
 def notes(transactional_db):
     """The throwaway kind, registered, with its tables, admin and URLs; all gone afterwards."""
-    Note, NoteCitation = define_kind()
+    Note, NoteCitation, NotePublication = define_kind()
     with connection.schema_editor() as editor:
         editor.create_model(Note)
         editor.create_model(NoteCitation)
+        editor.create_model(NotePublication)
 
     class NoteCitationInline(CitationInline):
         model = NoteCitation
@@ -94,9 +102,10 @@ def notes(transactional_db):
         for model in (Note, NoteCitation):
             reversion.unregister(model)
         with connection.schema_editor() as editor:
+            editor.delete_model(NotePublication)
             editor.delete_model(NoteCitation)
             editor.delete_model(Note)
-        for model in (Note, NoteCitation):
+        for model in (Note, NoteCitation, NotePublication):
             del django_apps.all_models[LABEL][model._meta.model_name]
         django_apps.clear_cache()
 

@@ -109,8 +109,8 @@ def test_an_editor_cannot_publish_his_own_change_and_readers_keep_the_verified_v
     review = html.fromstring(signed_in(other).get(transition_url(claim, "verify")).content)
     rows = review.xpath('//table[@id="review-differences"]/tbody/tr')
     assert [row.xpath("th")[0].text_content() for row in rows] == ["Statement"]
-    assert rows[0].xpath('td[@class="diff-before"]/del')[0].text_content() == "200"
-    assert rows[0].xpath('td[@class="diff-after"]/ins')[0].text_content() == "300"
+    assert rows[0].xpath('td[@class="diff-before"]/del')[0].text_content() == "$200"
+    assert rows[0].xpath('td[@class="diff-after"]/ins')[0].text_content() == "$300"
     assert "The figure is $300 billion." in review.xpath('//p[@class="submission-note"]')[0].text_content()
     step(signed_in(other), claim, "verify")
     assert statement_shown(claim) == "Trade will exceed $300 billion this year"

@@ -485,7 +485,7 @@ class EntryAdmin(StampedAdmin):
             lines = [row["label"] for row in changes.differences(self.model, public, proposed)]
             comment = "Proposed change: " + ", ".join(dict.fromkeys(lines)) + "."
         for name in self.model.DESK_FIELDS:
-            setattr(entry, name, captured["desk"][name])
+            setattr(entry, name, captured["desk_fields"][name])
         entry.stamp(request.user)
         with reversion.create_revision():
             entry.save()
@@ -509,7 +509,7 @@ class EntryAdmin(StampedAdmin):
             # Inside the sandbox: read what the save made, before it is rolled back.
             proposal["captured"] = {
                 "state": changes.state(obj),
-                "desk": {name: getattr(obj, name) for name in self.model.DESK_FIELDS},
+                "desk_fields": {name: getattr(obj, name) for name in self.model.DESK_FIELDS},
             }
             return
         edited = set(form.changed_data) - {*self.model.DESK_FIELDS, "seen_version"} or any(

@@ -270,7 +270,8 @@ def _display(field, value):
     return str(value)
 
 
-WORD = r"\s+|\w+|[^\w\s]"
+# A word with the spaces after it: a change of several words reads as one change.
+WORD = r"\S+\s*|\s+"
 
 
 def word_diff(before, after):
@@ -283,10 +284,11 @@ def word_diff(before, after):
             left.append(escape(removed))
             right.append(escape(added))
         else:
-            if removed:
-                left.append(format_html("<del>{}</del>", removed))
-            if added:
-                right.append(format_html("<ins>{}</ins>", added))
+            for side, text, tag in ((left, removed, "del"), (right, added, "ins")):
+                if text:
+                    word = text.rstrip()
+                    side.append(format_html("<{}>{}</{}>", tag, word, tag) if word else "")
+                    side.append(escape(text[len(word) :]))
     return mark_safe("".join(map(str, left))), mark_safe("".join(map(str, right)))
 
 
