@@ -407,6 +407,16 @@ class EntryAdmin(StampedAdmin):
     list_select_related = ["created_by"]
     actions = ["submit_selected", "verify_selected", "send_back_selected", "retract_selected"]
 
+    @admin.display(description="change waiting")
+    def waiting(self, obj):
+        return obj.get_proposal_status_display() if obj.has_proposal else "—"
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if "status" in columns and "waiting" not in columns:
+            columns.insert(columns.index("status") + 1, "waiting")
+        return columns
+
     @admin.display(description="supporting")
     def supporting(self, obj):
         return obj.supporting_count
