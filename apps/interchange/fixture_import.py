@@ -571,13 +571,10 @@ class FixtureImport:
     def not_checked(self, item):
         """Fields ``clean_fields()`` leaves alone: the primary key, the references (resolved
         above, with the import's own words), and what the file leaves as the database has it."""
-        exclude = set(relation_names(item.model))
-        if item.current is not None:
-            exclude.update(
-                plan.name for plan in field_plans(item.model) if plan.kind == "value" and plan.name not in item.values
-            )
-            exclude.update(LOCAL_FIELDS)
-        return exclude
+        if item.current is None:
+            return relation_names(item.model)
+        left = [plan.name for plan in field_plans(item.model) if plan.kind == "value" and plan.name not in item.values]
+        return {*relation_names(item.model), *left, *LOCAL_FIELDS}
 
     # -- instances with the final values -------------------------------------------------
 
@@ -1031,7 +1028,7 @@ class Shape:
 @functools.cache
 def relation_names(model):
     """The primary key and the foreign keys of ``model``, by name."""
-    return [f.name for f in model._meta.concrete_fields if f.is_relation or f.primary_key]
+    return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation or f.primary_key)
 
 
 @functools.cache
