@@ -183,3 +183,20 @@ def test_an_excerpt_that_is_not_in_its_source_reads_the_same_in_the_admin_the_im
     with pytest.raises(CommandError):
         call_command("check_corpus", stdout=out, stderr=StringIO())
     assert f"claim trade-record: {expected}" in out.getvalue()
+
+
+def test_a_quote_spoken_by_an_agreement_the_same_file_adds_is_judged_on_the_files_agreement(published, tmp_path):
+    """Neither is in the database: the quote's rule follows its reference to the file's agreement."""
+    agreement = json.loads(json.dumps(find(published, "agreements.agreement", "joint-statement")))
+    agreement["fields"].update(slug="a-protocol", title="A protocol", kind="protocol", status="draft")
+    quote = json.loads(json.dumps(find(published, "quotes.quote", "ukraine-crisis")))
+    quote["fields"].update(slug="new-words", status="draft", speaker_statement=["a-protocol"])
+    assert import_problems(tmp_path, [agreement, quote]) == [
+        "quotes.quote “new-words” (object 2): speaker_statement: The agreement “A protocol” is not a joint "
+        "statement (its kind is “Protocol”)."
+    ]
+    agreement["fields"]["kind"] = "joint_statement"
+    path = tmp_path / "fixture.json"
+    path.write_text(json.dumps([agreement, quote], ensure_ascii=False), encoding="utf-8")
+    call_command("import_fixtures", str(path), stdout=StringIO(), stderr=StringIO())
+    assert Quote.objects.get(slug="new-words").speaker_statement.slug == "a-protocol"
