@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -71,6 +72,12 @@ class Agreement(Entry):
 
     def feed_summary(self):
         return self.summary or self.get_kind_display()
+
+    def clean(self):
+        # The check constraint ``agreement_documents_positive``, in words: a form and an
+        # import say this rather than the constraint's name.
+        if self.documents is not None and self.documents < 1:
+            raise ValidationError({"documents": "An agreement has at least one document."})
 
 
 class AgreementCitation(Citation):

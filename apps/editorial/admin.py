@@ -33,10 +33,10 @@ class KeysOnly:
         opts = self.field.remote_field.model._meta
         target = opts.get_field(getattr(self.field.remote_field, "field_name", None) or opts.pk.name)
         try:
-            target.to_python(value)
+            key = target.to_python(value)
         except ValidationError:
             return False
-        return True
+        return not isinstance(key, int) or -(2**63) <= key < 2**63
 
 
 class KeysOnlyAutocompleteSelect(KeysOnly, AutocompleteSelect):
@@ -47,8 +47,26 @@ class KeysOnlyAutocompleteSelectMultiple(KeysOnly, AutocompleteSelectMultiple):
     pass
 
 
+class KeysInRange(forms.ModelMultipleChoiceField):
+    """A many-to-many box that refuses a number no key can be (beyond 64 bits) as the
+    field's own error: SQLite cannot even compare one (an OverflowError, a 500)."""
+
+    def clean(self, value):
+        for key in value or []:
+            try:
+                number = int(key)
+            except (TypeError, ValueError):
+                continue
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super().clean(value)
+
+
 class KeysOnlyAutocomplete:
-    """For a ModelAdmin or an inline: its autocomplete boxes are ``KeysOnly``."""
+    """For a ModelAdmin or an inline: its autocomplete boxes are ``KeysOnly``, and its
+    many-to-many boxes take no key out of range."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -58,6 +76,7 @@ class KeysOnlyAutocomplete:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = KeysOnlyAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", KeysInRange)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

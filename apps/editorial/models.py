@@ -371,52 +371,54 @@ class Entry(TracksLoaded, Stamped):
     def feed_summary(self):
         return str(self)
 
-    def supporting_citations(self):
-        return [c for c in self.citations.all() if c.stance == "supports"]
+    def supporting_citations(self, citations=None):
+        """The citations that support this entry, among ``citations`` (by default its own,
+        read from the database or the prefetch)."""
+        citations = self.citations.all() if citations is None else citations
+        return [c for c in citations if c.stance == "supports"]
 
-    def evidence_problems(self, anchors=True):
-        """Sentences for each broken provenance rule of this entry's evidence (without the
-        anchoring of each citation in its source when ``anchors`` is false)."""
-        if not anchors:
-            return []
-        return [problem for c in self.citations.all() if (problem := c.anchor_problem())]
+    def evidence_problems(self, anchors=True, citations=None):
+        """Sentences for each broken rule of this entry's evidence: each citation anchored
+        in its source (unless ``anchors`` is false), a verified entry supported by one.
 
-    # What the workflow records with a status, which ``record_problems_of`` checks.
-    RECORD_FIELDS = ("status", "verified_at", "retracted_at", "correction")
-
-    @staticmethod
-    def record_problems_of(status, verified_at, retracted_at, correction):
-        """What the workflow records with ``status`` and is missing here: sentences.
-
-        A verified entry says when it was verified; a retracted one when, and the
-        correction readers see in its place. ``workflow.apply`` writes nothing that breaks
-        this, ``import_fixtures`` refuses it (on a file's values, without building an
-        entry for each) and ``check_corpus`` reports it.
+        ``citations``: the evidence to judge, when it is not the database's (an import
+        passes the citations it will leave: the file's and those already recorded).
         """
-        problems = []
-        if status == Status.VERIFIED and verified_at is None:
-            problems.append("A verified entry needs the time it was verified (verified_at).")
-        if status == Status.RETRACTED:
-            if not (correction or "").strip():
-                problems.append("A retracted entry needs a correction note for readers.")
-            if retracted_at is None:
-                problems.append("A retracted entry needs the time it was retracted (retracted_at).")
+        citations = list(self.citations.all() if citations is None else citations)
+        problems = [problem for c in citations if (problem := c.anchor_problem())] if anchors else []
+        if self.status == Status.VERIFIED and not self.supporting_citations(citations):
+            problems.append("It is verified without a supporting citation.")
         return problems
 
     def record_problems(self):
-        return self.record_problems_of(**{name: getattr(self, name) for name in self.RECORD_FIELDS})
+        """What the workflow records with the status and is missing here: sentences.
 
-    def integrity_problems(self, four_eyes=True, anchors=True):
+        A verified entry says when it was verified; a retracted one when, and the
+        correction readers see in its place. ``workflow.apply`` writes nothing that breaks
+        this, ``import_fixtures`` refuses it and ``check_corpus`` reports it.
+        """
+        problems = []
+        if self.status == Status.VERIFIED and self.verified_at is None:
+            problems.append("A verified entry needs the time it was verified (verified_at).")
+        if self.status == Status.RETRACTED:
+            if not (self.correction or "").strip():
+                problems.append("A retracted entry needs a correction note for readers.")
+            if self.retracted_at is None:
+                problems.append("A retracted entry needs the time it was retracted (retracted_at).")
+        return problems
+
+    def integrity_problems(self, four_eyes=True, anchors=True, citations=None):
         """Every rule of the design this entry breaks, as sentences (empty when sound).
 
         ``check_corpus`` reports these for data that arrived without the admin's checks;
         it checks the anchors of citations source by source (``anchors=False`` here).
+        ``import_fixtures`` refuses an entry that breaks one, judged on the evidence the
+        import leaves (``citations``).
         """
-        problems = self.evidence_problems(anchors=anchors) + self.record_problems()
-        if self.status == Status.VERIFIED:
-            if not self.supporting_citations():
-                problems.append("It is verified without a supporting citation.")
-            if four_eyes and self.verified_by_id and self.verified_by_id == self.created_by_id:
+        citations = list(self.citations.all() if citations is None else citations)
+        problems = self.evidence_problems(anchors=anchors, citations=citations) + self.record_problems()
+        if four_eyes and self.status == Status.VERIFIED:
+            if self.verified_by_id and self.verified_by_id == self.created_by_id:
                 problems.append("It was verified by the person who created it (four-eyes rule).")
         return problems
 

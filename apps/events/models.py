@@ -79,8 +79,12 @@ class Event(Stamped):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "An event cannot end before it starts."})
+        # Up the parents: through loaded ones, or a query per level. The walk stops at a
+        # parent met twice, a loop above this event that is not this event's to refuse.
+        seen = set()
         ancestor = self.parent
-        while ancestor is not None:
+        while ancestor is not None and ancestor.pk not in seen:
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": "An event cannot be part of itself."})
+            seen.add(ancestor.pk)
             ancestor = ancestor.parent

@@ -5,8 +5,11 @@ design: it stores a string longer than its column on SQLite, overwrites an exist
 entry that has the same primary key or natural key (with no history), lets the last of
 two objects with one natural key win, and keeps offsets and hashes it never checks.
 ``import_fixture`` reads the whole file, resolves every reference (in the file or in the
-database), checks the fields, the provenance rule and the verification rule, and only
-then writes, in one transaction. An object that is already in the database is left
+database), puts every object it adds or changes through its model's own rules — the
+ones the admin's forms apply: ``clean_fields()``, ``clean()``, a citation's provenance
+check, an entry's rules on the evidence the import leaves it — and only then writes, in
+one transaction. What is the import's own is what only it can know: natural keys and
+references across the file and the database, and the file's form. An object that is already in the database is left
 alone when the file holds the same values, refused when it differs, and changed only
 when ``update`` is set, with the change recorded in its history.
 
@@ -23,15 +26,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import reversion
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.functional import SimpleLazyObject
 
 from apps.editorial import stored_corroboration, workflow
 from apps.editorial.models import Status, Versioned
-from apps.sources import text
 from summitcms.lib.fields import auto_timestamps
 
 from .fixtures import (
@@ -40,8 +42,10 @@ from .fixtures import (
     field_plans,
     fk_value,
     get_model,
+    label_of,
     m2m_keys,
     model_labels,
+    natural_key_paths,
     natural_keys,
     value_paths,
 )
@@ -422,7 +426,8 @@ class FixtureImport:
             plans = field_plans(model)
             for start in range(0, len(existing), BATCH):
                 batch = {item.pk: item for item in existing[start : start + BATCH]}
-                rows = {row["pk"]: row for row in model.objects.filter(pk__in=batch).values(*value_paths(model))}
+                paths = [*value_paths(model), *reference_attnames(model)]
+                rows = {row["pk"]: row for row in model.objects.filter(pk__in=batch).values(*paths)}
                 m2m = {f.name: m2m_keys(f, list(batch)) for f in model._meta.local_many_to_many}
                 for pk, item in batch.items():
                     item.current = {**rows[pk], **{name: links.get(pk, []) for name, links in m2m.items()}}
@@ -473,247 +478,315 @@ class FixtureImport:
             return tuple(current) if current else None
         return None
 
-    # -- the rules --------------------------------------------------------------------
+    # -- the rules: the models' own, on instances with the final values ----------------
 
     def check(self):
-        for item in self.items:
-            if item.state == "unchanged":
-                continue
-            rule = getattr(self, "check_" + item.label.split(".")[1], None)
-            if rule is not None:
-                rule(item)  # first: it fills in what the file may leave out (a source's hash)
-            self.check_fields(item)
-            if item.label in entry_labels():
-                self.check_record(item)
-        self.check_citations()
-        self.check_sources_keep_their_citations()
-        self.check_unique_values()
-        self.check_evidence()
+        """Every object the file adds or changes, through its model's own rules.
 
-    def check_fields(self, item):
-        """Lengths, choices, blanks, formats: the model's own field validation.
-
-        What ``Model.clean_fields()`` does for the plain fields, on the final values,
-        without building a model instance for each object of the file.
+        Each becomes a model instance with its final values — the database's, the file's
+        over them (``build``) — whose foreign keys point at instances with final values
+        too (``attach_related``), and goes through ``clean_fields()`` (references are
+        resolved above), ``clean()``, the provenance check of a citation
+        (``anchor_problem``) and the rules of an entry on the evidence the import leaves
+        it (``integrity_problems``): the rules the admin's forms and ``check_corpus``
+        apply, not copies of them. What a rule would read from the database for one
+        object (a source's duplicate, an entry's citations) is read here for a chunk of
+        objects at once and handed to it. Instances are built a chunk at a time and
+        dropped: never saved, never all at once.
         """
-        for plan in field_plans(item.model):
-            if plan.kind != "value" or (item.current is not None and plan.name not in item.values):
-                continue  # references are resolved above; what the file leaves alone is the database's
-            value = self.value(item, plan.name)
-            if plan.field.blank and value in plan.field.empty_values:
+        self.file_citations = self.citations_by_entry()
+        self.by_number = {item.number: item for item in self.items if item.pk is None}
+        self.changed_by_pk = {(item.label, item.pk): item for item in self.items if item.state == "changed"}
+        self.texts = {}  # a source's text (its hash) → the first source of the file with it
+        citation_items = []
+        for label in model_labels():
+            items = [item for item in self.by_label[label] if item.state != "unchanged"]
+            if label in fixture_plan()["citations"]:
+                citation_items += items
                 continue
-            try:
-                plan.field.clean(value, None)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.problem(item, f"{plan.name}: {message}")
+            for start in range(0, len(items), BATCH):
+                self.check_chunk(label, items[start : start + BATCH], {})
+        # The citations of every kind of entry together, source by source: each body is
+        # folded once for the citations of a chunk that cite it, not once per kind.
+        citation_items.sort(key=lambda item: item.fks["source"])
+        for start in range(0, len(citation_items), BATCH):
+            by_label, known = defaultdict(list), {}
+            for item in citation_items[start : start + BATCH]:
+                by_label[item.label].append(item)
+            for label, items in by_label.items():
+                self.check_chunk(label, items, known)
+        self.check_entries_of_citations()
+        self.check_unique_values()
 
-    def check_record(self, item):
-        """What the workflow records with an entry's status: the model's rule, on the final values."""
-        record = {name: self.value(item, name) for name in item.model.RECORD_FIELDS}
-        for problem in item.model.record_problems_of(**record):
-            self.problem(item, problem)
+    def check_chunk(self, label, items, known):
+        """The rules of a chunk of objects of ``label``; ``known``: instances with final
+        values of what they refer to, by (model, pk), shared by chunks of one window."""
+        instances = [self.build(item) for item in items]
+        self.attach_related(instances, known)
+        if label == "sources.source":
+            self.prepare_sources(items, instances)
+        evidence = self.evidence(label, items) if label in entry_labels() else None
+        is_citation = label in fixture_plan()["citations"]
+        clean = []
+        for item, instance in zip(items, instances, strict=True):
+            if self.apply_rules(item, instance, is_citation):
+                clean.append(instance)
+            if evidence is not None:
+                # Four-eyes is the workflow's rule on who verifies: no user travels in a fixture.
+                citations = evidence[item.number]
+                for problem in instance.integrity_problems(four_eyes=False, anchors=False, citations=citations):
+                    self.problem(item, problem)
+        if label == "sources.source":
+            self.check_passages_stay(items, clean)
 
-    def check_citations(self):
-        """Each citation's excerpt at its offsets in its source, a source at a time: each
-        body is folded once, and let go of before the next (not kept for the whole file)."""
-        citations = defaultdict(list)  # source key → citations the import adds or changes
-        for label in citation_labels():
-            for item in self.by_label[label]:
-                if item.state != "unchanged":
-                    citations[self.fk(item, "source")].append(item)
-        citations.pop(None, None)  # a citation without a source is reported already
-        bodies = self.source_bodies(citations)
-        for source, items in citations.items():
-            body = bodies.get(source)
-            if body is None:
-                continue  # a missing source is reported already
-            folded = text.fold(body)
-            for item in items:
-                self.check_citation(item, source, folded)
+    def apply_rules(self, item, instance, is_citation=False):
+        """``clean_fields()`` and ``clean()`` of the instance, and a citation's provenance
+        check; whether ``clean()`` passed."""
+        try:
+            instance.clean_fields(exclude=self.not_checked(item))
+        except ValidationError as error:
+            self.report(item, error)
+        if is_citation and instance.excerpt:
+            if problem := instance.anchor_problem():
+                # clean() would anchor the excerpt again, and refuse it in the same words.
+                self.problem(item, problem)
+                return False
+        try:
+            instance.clean()
+        except ValidationError as error:
+            self.report(item, error)
+            return False
+        return True
 
-    def source_bodies(self, slugs):
-        """``{source slug: body}`` of these sources, from the file or the database."""
-        bodies = {}
-        in_file = self.index["sources.source"]
-        from_database = [slug for slug in slugs if slug not in in_file]
-        Source = get_model("sources.source")
-        for start in range(0, len(from_database), BATCH):
-            batch = [slug for (slug,) in from_database[start : start + BATCH]]
-            for slug, body in Source.objects.filter(slug__in=batch).values_list("slug", "body"):
-                bodies[(slug,)] = body
-        for key, item in in_file.items():
-            bodies[key] = self.value(item, "body")
-        return bodies
-
-    def check_source(self, item):
-        body = self.value(item, "body") or ""
-        if not body.strip():
-            self.problem(item, "body: a source needs its full text.")
+    def report(self, item, error):
+        """A problem per message of a ``ValidationError``, after the field it is about."""
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.problem(item, message)
             return
-        digest = text.content_hash(body)
-        given = item.values.get("content_hash")
-        if given and given != digest:
-            self.problem(
-                item,
-                "content_hash does not match its body: the text changed after the hash was computed, "
-                "or the hash was typed. Export the source again, or leave content_hash out.",
-            )
-        item.values["content_hash"] = digest
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.problem(item, message if name == NON_FIELD_ERRORS else f"{name}: {message}")
 
-    def check_sources_keep_their_citations(self):
-        """A changed body must still hold, at the same place, every passage cited from it."""
-        in_file = {(label, key) for label in citation_labels() for key in self.index[label]}
-        for item in self.index["sources.source"].values():
-            if item.pk is None or "body" not in item.values or item.values["body"] == item.current["body"]:
+    def not_checked(self, item):
+        """Fields ``clean_fields()`` leaves alone: the primary key, the references (resolved
+        above, with the import's own words), and what the file leaves as the database has it."""
+        if item.current is None:
+            return relation_names(item.model)
+        left = [plan.name for plan in field_plans(item.model) if plan.kind == "value" and plan.name not in item.values]
+        return {*relation_names(item.model), *left, *LOCAL_FIELDS}
+
+    # -- instances with the final values -------------------------------------------------
+
+    def build(self, item):
+        """A model instance with the final values of ``item``: the database's, then the
+        file's. An object the file adds has no pk yet: it gets minus its position in the
+        file, so that rules can tell objects apart and follow references to it (never saved)."""
+        shape = Shape.of(item.model)
+        values = shape.defaults()
+        if item.current is not None:
+            for index, attname in shape.current:
+                values[index] = item.current[attname]
+        changed = item.state == "changed"
+        for name, value in item.values.items():
+            if not (changed and name in LOCAL_FIELDS):
+                values[shape.index[name]] = value
+        for name, key in item.fks.items():
+            target = shape.targets[name]
+            values[shape.index[name]] = self.pk_of(target, key, temporary=True) if key is not None else None
+        values[shape.pk] = item.pk if item.pk is not None else -item.number
+        instance = item.model(*values)  # positional: the fast way the ORM builds rows it reads
+        instance._state.adding = item.pk is None
+        return instance
+
+    def attach_related(self, instances, known):
+        """Point each reference of ``instances`` at an instance with the final values of its
+        target, so that a rule may follow it (a quote's joint statement, a citation's
+        source): read from the database (a query per model and chunk), or built from the
+        file — an entry (a citation's claim) only when a rule first follows it: there is
+        about one per row, and most rules follow none. A reference to the model's own
+        kind (an event's parent) is followed to the top, each parent with its final
+        values, so that a rule may walk it."""
+        model = type(instances[0])
+        fields = [(f, f.related_model, label_of(f.related_model)) for f in related_fields(model)]
+        wanted = defaultdict(set)
+        for instance in instances:
+            for f, target, label in fields:
+                pk = getattr(instance, f.attname)
+                if pk is not None and pk > 0 and (target, pk) not in known and (label, pk) not in self.changed_by_pk:
+                    wanted[target].add(pk)
+        for target, pks in wanted.items():
+            known.update(((target, pk), obj) for pk, obj in target._default_manager.in_bulk(list(pks)).items())
+        entries = entry_labels()
+        for f, target, label in fields:
+            if target is model:
+                for instance in instances:
+                    self.attach_parents(instance, f, known)
                 continue
-            folded = text.fold(item.values["body"])
-            for label in citation_labels():
-                entry_label, entry = fixture_plan()["citations"][label]
-                citations = get_model(label).objects.filter(source=item.pk)
-                for key in citations.values_list(f"{entry}__slug", "source__slug", "start", "end", "excerpt"):
-                    if (label, key[:4]) in in_file:
-                        continue
-                    if locate(key[4], folded) != key[2:4]:
-                        excerpt = Truncator(key[4]).chars(60)
-                        self.problem(
-                            item,
-                            f"its new body moves or loses the passage “{excerpt}” that {entry} “{key[0]}” "
-                            "cites: change the citation in the same file, or keep the text.",
-                        )
+            for instance in instances:
+                pk = getattr(instance, f.attname)
+                if pk is not None:
+                    f.set_cached_value(instance, self.related(target, pk, known, lazily=label in entries))
 
-    def check_citation(self, item, source, folded_body):
-        excerpt = self.value(item, "excerpt") or ""
-        if not excerpt.strip():
-            return  # a missing excerpt is reported already
-        span = locate(excerpt, folded_body)
-        recorded = (self.value(item, "start"), self.value(item, "end"))
-        if span == recorded:
-            return
-        shown = Truncator(excerpt.strip()).chars(80)
-        if span is None:
-            self.problem(item, f"the excerpt “{shown}” is not in the source “{source[0]}”.")
-        else:
-            self.problem(
-                item,
-                f"the excerpt “{shown}” is recorded at {recorded[0]}–{recorded[1]} "
-                f"of “{source[0]}” but is found at {span[0]}–{span[1]}.",
-            )
-
-    def check_event(self, item):
-        starts, ends = self.value(item, "starts_on"), self.value(item, "ends_on")
-        if starts and ends and ends < starts:
-            self.problem(item, "ends_on: an event cannot end before it starts.")
-        seen, parent = {item.key}, self.fk(item, "parent")
-        while parent is not None:
-            if parent in seen:
-                self.problem(item, "parent: an event cannot be part of itself.")
-                return
-            seen.add(parent)
-            parent = self.parent_of(parent)
-
-    def parent_of(self, key):
-        if key in self.index["events.event"]:
-            return self.fk(self.index["events.event"][key], "parent")
-        row = get_model("events.event").objects.filter(slug=key[0]).values_list("parent__slug", flat=True).first()
-        return (row,) if row else None
-
-    def check_claim(self, item):
-        if self.value(item, "quantity") is None and (
-            self.value(item, "quantity_unit") or self.value(item, "quantity_qualifier")
-        ):
-            self.problem(item, "quantity: a unit or qualifier needs a quantity.")
-
-    def check_claimrelation(self, item):
-        if item.key[0] == item.key[1]:
-            self.problem(item, "a claim cannot be related to itself.")
-
-    def check_agreement(self, item):
-        if (self.value(item, "documents") or 0) < 1:
-            self.problem(item, "documents: an agreement has at least one document.")
-
-    def check_quote(self, item):
-        speakers = {name: self.fk(item, name) for name in ("speaker", "speaker_organization", "speaker_statement")}
-        if sum(key is not None for key in speakers.values()) != 1:
-            self.problem(item, "give exactly one speaker: a person, an organization or a joint statement.")
-        statement = speakers["speaker_statement"]
-        if statement is not None:
-            if statement in self.index["agreements.agreement"]:
-                kind = self.value(self.index["agreements.agreement"][statement], "kind")
+    def related(self, model, pk, known, lazily=False):
+        """The instance with final values of ``model`` ``pk``: from the file, or the database."""
+        if (model, pk) not in known:
+            item = self.by_number.get(-pk) if pk < 0 else self.changed_by_pk.get((label_of(model), pk))
+            if item is None:
+                known[(model, pk)] = model._default_manager.filter(pk=pk).first()
+            elif lazily:
+                known[(model, pk)] = SimpleLazyObject(functools.partial(self.build, item))
             else:
-                Agreement = get_model("agreements.agreement")
-                kind = Agreement.objects.filter(slug=statement[0]).values_list("kind", flat=True).first()
-            if kind is not None and kind != "joint_statement":
-                self.problem(item, f"speaker_statement: “{statement[0]}” is a {kind}, not a joint statement.")
+                known[(model, pk)] = self.build(item)
+        return known[(model, pk)]
 
-    def check_unique_values(self):
-        """Unique columns other than the natural key: a topic's name, a source's text."""
-        for label, name, what in (
-            ("editorial.topic", "name", "the name"),
-            ("sources.source", "content_hash", "the text"),
-        ):
-            items = [item for item in self.index[label].values() if item.state != "unchanged"]
-            seen = {}
-            for item in items:
-                value = self.value(item, name)
-                if value in seen:
-                    self.problem(item, f"{what} is the same as that of object {seen[value].number}.")
-                seen.setdefault(value, item)
-            model = get_model(label)
-            values = list(seen)
-            for start in range(0, len(values), BATCH):
-                clash = model.objects.filter(**{f"{name}__in": values[start : start + BATCH]})
-                for value, slug in clash.values_list(name, "slug"):
-                    item = seen[value]
-                    if (slug,) != item.key:
-                        self.problem(item, f"{what} is already recorded, as {label} “{slug}”.")
+    def attach_parents(self, instance, field_, known):
+        node, seen = instance, {instance.pk}
+        while (parent_pk := getattr(node, field_.attname)) is not None:
+            parent = self.related(type(node), parent_pk, known)  # a query per level above the file's
+            if parent is None:
+                return
+            setattr(node, field_.name, parent)
+            if parent.pk in seen:
+                return
+            seen.add(parent.pk)
+            node = parent
 
-    def check_evidence(self):
-        """The verification rule and the quote rule, on the citations the import leaves."""
-        entries = defaultdict(dict)  # (entry label, entry key) → {citation key: (stance, excerpt)}
-        touched = {}  # (entry label, entry key) → the item a problem is reported on
-        for label in citation_labels():
-            entry_label, entry = fixture_plan()["citations"][label]
-            slugs = {item.key[0] for item in self.index[entry_label].values() if item.pk is not None}
-            slugs |= {key[0] for key in self.index[label]}
-            model = get_model(label)
-            slugs = sorted(slugs)
-            for start in range(0, len(slugs), BATCH):
-                rows = model.objects.filter(**{f"{entry}__slug__in": slugs[start : start + BATCH]}).values_list(
-                    f"{entry}__slug", "source__slug", "start", "end", "stance", "excerpt"
-                )
-                for *key, stance, excerpt in rows:
-                    entries[(entry_label, (key[0],))][tuple(key)] = (stance, excerpt)
-            for key, item in self.index[label].items():
-                entries[(entry_label, (key[0],))][key] = (self.value(item, "stance"), self.value(item, "excerpt"))
-                touched.setdefault((entry_label, (key[0],)), item)
-        for label in entry_labels():
-            for key, item in self.index[label].items():
-                if item.state != "unchanged":
-                    touched[(label, key)] = item
-        for (entry_label, key), where in sorted(touched.items(), key=lambda pair: pair[1].number):
-            item = self.index[entry_label].get(key)
-            status = self.value(item, "status") if item is not None else self.status_in_database(entry_label, key)
-            supporting = [excerpt for stance, excerpt in entries[(entry_label, key)].values() if stance == "supports"]
-            if status == Status.VERIFIED and not supporting:
-                self.problem(
-                    where,
-                    f"{entry_label} “{key[0]}” is verified but has no supporting citation; "
-                    "an entry is verified only on the evidence of a passage.",
-                )
-            if entry_label == "quotes.quote" and supporting:
-                quote_text = self.value(item, "text") if item is not None else self.text_in_database(key)
-                if not any(text.contains(excerpt, quote_text) for excerpt in supporting):
+    # -- what a rule would read from the database, for a chunk at once ------------------
+
+    def prepare_sources(self, items, instances):
+        """A source's hash, as the model derives it; and what ``Source.clean`` reads from the
+        database: the source already recorded with the same text, the passages cited from it."""
+        for item, instance in zip(items, instances, strict=True):
+            if "content_hash" in item.values and (problem := instance.hash_problem()):
+                self.problem(item, f"{problem} Export the source again, or leave content_hash out.")
+            instance.hash_text()
+            item.values["content_hash"] = instance.content_hash  # what the import writes
+        Source = get_model("sources.source")
+        recorded = {}
+        hashes = [instance.content_hash for instance in instances]
+        for source in Source.objects.filter(content_hash__in=hashes).only("pk", "slug", "title", "content_hash"):
+            if ("sources.source", source.pk) not in self.changed_by_pk:  # else the file says its text
+                recorded[source.content_hash] = source
+        cited = self.recorded_citations(items, instances)
+        for item, instance in zip(items, instances, strict=True):
+            duplicate = recorded.get(instance.content_hash)
+            if duplicate is None or duplicate.pk == instance.pk:
+                first = self.texts.setdefault(instance.content_hash, item)
+                duplicate = self.build(first) if first is not item else None
+            instance.recorded_duplicate = duplicate
+            instance.cited_passages = cited.get(instance.pk, [])
+
+    def recorded_citations(self, items, instances):
+        """``{source pk: [citation]}``: for each source whose text the file changes, the
+        citations of it that the import leaves as they are (a query per kind of entry)."""
+        changed = {
+            instance.pk: item
+            for item, instance in zip(items, instances, strict=True)
+            if item.current is not None and instance.body != item.current["body"]
+        }
+        cited = defaultdict(list)
+        if not changed:
+            return cited
+        for label, (_, entry) in fixture_plan()["citations"].items():
+            in_file = self.index[label]
+            for citation in get_model(label).objects.filter(source__in=changed).select_related(entry):
+                key = (citation.entry.slug, changed[citation.source_id].key[0], citation.start, citation.end)
+                if key not in in_file or in_file[key].state == "unchanged":
+                    cited[citation.source_id].append(citation)
+        return cited
+
+    def check_passages_stay(self, items, instances):
+        """A changed text must hold the passages cited from it where they are: the import
+        writes no citation it is not given (the admin moves them: ``reanchor_citations``).
+        For sources ``Source.clean`` let through: it refuses a text that loses a passage."""
+        items = {-item.number if item.pk is None else item.pk: item for item in items}
+        for instance in instances:
+            for citation in instance.cited_passages:
+                citation.source = instance
+                if problem := citation.anchor_problem():
+                    entry = citation.entry
                     self.problem(
-                        where,
-                        f"the quote “{Truncator(quote_text).chars(80)}” is not in any of its supporting excerpts.",
+                        items[instance.pk],
+                        f"{entry._meta.label_lower} “{entry.slug}”: {problem} An import does not move "
+                        "citations: keep the passage where it is, or change the text in the admin.",
                     )
 
-    def status_in_database(self, label, key):
-        return get_model(label).objects.filter(slug=key[0]).values_list("status", flat=True).first()
+    def citations_by_entry(self):
+        """``{(entry label, entry key): [citation items of the file]}``."""
+        found = defaultdict(list)
+        for label, (entry_label, entry) in fixture_plan()["citations"].items():
+            for item in self.by_label[label]:
+                found[(entry_label, item.fks[entry])].append(item)
+        return found
 
-    def text_in_database(self, key):
-        return get_model("quotes.quote").objects.filter(slug=key[0]).values_list("text", flat=True).first() or ""
+    def evidence(self, label, items):
+        """``{item number: the citations the import leaves the entry}``, as instances: the
+        file's, and those of the database that the file does not give again."""
+        recorded = self.recorded_evidence(label, [item.pk for item in items if item.pk is not None])
+        return {item.number: self.final_citations(label, item.key, recorded.get(item.pk, ())) for item in items}
+
+    def recorded_evidence(self, label, pks):
+        """``{entry pk: [citation]}`` of these entries, from the database (one query)."""
+        found = defaultdict(list)
+        if pks:
+            citation_model = get_model(label).citations.rel.related_model
+            entry_id = f"{citation_model.entry_field}_id"
+            for citation in citation_model.objects.filter(**{f"{entry_id}__in": pks}):
+                found[getattr(citation, entry_id)].append(citation)
+        return found
+
+    def final_citations(self, label, key, recorded):
+        from_file = self.file_citations.get((label, key), ())
+        if recorded:  # those the file gives again are the file's
+            given = {(self.pk_of("sources.source", c.fks["source"]), *c.key[2:]) for c in from_file}
+            recorded = [c for c in recorded if (c.source_id, c.start, c.end) not in given]
+        return [*(self.build(c) for c in from_file), *recorded]
+
+    def check_entries_of_citations(self):
+        """The rules of an entry on its evidence, for each entry the file leaves as it is
+        but gives citations: the entry as the database has it, with the citations the
+        import leaves it (the entries the file adds or changes are checked with them)."""
+        for label, (entry_label, entry) in fixture_plan()["citations"].items():
+            touched = {}  # entry key → the first citation of the file that changes its evidence
+            for item in self.by_label[label]:
+                owner = self.index[entry_label].get(item.fks[entry])
+                if item.state != "unchanged" and (owner is None or owner.state == "unchanged"):
+                    touched.setdefault(item.fks[entry], item)
+            keys = list(touched)
+            model = get_model(entry_label)
+            for start in range(0, len(keys), BATCH):
+                entries = model.objects.filter(slug__in=[key[0] for key in keys[start : start + BATCH]])
+                entries = {(entry.slug,): entry for entry in entries}
+                recorded = self.recorded_evidence(entry_label, [entry.pk for entry in entries.values()])
+                for key, instance in entries.items():
+                    citations = self.final_citations(entry_label, key, recorded.get(instance.pk, ()))
+                    for problem in instance.evidence_problems(anchors=False, citations=citations):
+                        self.problem(touched[key], f"{entry_label} “{key[0]}”: {problem}")
+
+    def check_unique_values(self):
+        """Unique values besides the natural key (a topic's name), across the file and the
+        database: like natural keys, a matter of where each object is. A unique value the
+        model derives (a source's hash of its text) is its ``clean``'s (``recorded_duplicate``)."""
+        for label in model_labels():
+            model = get_model(label)
+            for model_field in unique_fields(model):
+                name, what = model_field.name, f"the {model_field.verbose_name}"
+                items = [item for item in self.index[label].values() if item.state != "unchanged"]
+                seen = {}
+                for item in items:
+                    value = self.value(item, name)
+                    if value in seen:
+                        self.problem(item, f"{what} is the same as that of object {seen[value].number}.")
+                    seen.setdefault(value, item)
+                values = list(seen)
+                key_path = natural_keys()[label][0]
+                for start in range(0, len(values), BATCH):
+                    clash = model.objects.filter(**{f"{name}__in": values[start : start + BATCH]})
+                    for value, key in clash.values_list(name, key_path):
+                        item = seen[value]
+                        if item.key is None or key != item.key[0]:
+                            self.problem(item, f"{what} is already recorded, as {label} “{key}”.")
 
     # -- writing ----------------------------------------------------------------------
 
@@ -776,10 +849,13 @@ class FixtureImport:
                     history[(get_model(entry_label), entry_pk)].append(f"{what} {item.state}")
         return {key: list(dict.fromkeys(reasons)) for key, reasons in history.items()}
 
-    def pk_of(self, label, key):
-        """The pk of the object with this natural key, in the file or only in the database."""
+    def pk_of(self, label, key, temporary=False):
+        """The pk of the object with this natural key, in the file or only in the database;
+        ``temporary``: minus its position in the file for an object the file adds (``build``)."""
         item = self.index[label].get(key)
-        return item.pk if item is not None else self.in_database[label][key]
+        if item is None:
+            return self.in_database[label][key]
+        return -item.number if item.pk is None and temporary else item.pk
 
     def assigned(self, item):
         """``{attname: value}`` the file sets on this object: plain values, references as pks."""
@@ -909,6 +985,68 @@ class FixtureImport:
 
 
 @functools.cache
+def reference_attnames(model):
+    """The columns of ``model``'s foreign keys (``event_id``), users' included."""
+    return [f.attname for f in model._meta.concrete_fields if f.is_relation]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How ``build`` lays out an instance of a model: its concrete fields in order."""
+
+    defaults: object  # () → a new list of the fields' defaults
+    index: dict  # field name → its position
+    current: tuple  # (position, attname) of what a database row of an object gives
+    targets: dict  # foreign key name → label of its target
+    pk: int
+
+    @classmethod
+    @functools.cache
+    def of(cls, model):
+        fields = model._meta.concrete_fields
+        template = [f.get_default() for f in fields]
+        fresh = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
+
+        def defaults():
+            values = list(template)
+            for i, f in fresh:
+                values[i] = f.get_default()
+            return values
+
+        index = {f.name: i for i, f in enumerate(fields)}
+        plans = field_plans(model)
+        current = [plan.field for plan in plans if plan.kind == "value"] + [f for f in fields if f.is_relation]
+        return cls(
+            defaults=defaults,
+            index=index,
+            current=tuple((index[f.name], f.attname) for f in current),
+            targets={plan.name: label_of(plan.field.related_model) for plan in plans if plan.kind == "fk"},
+            pk=index[model._meta.pk.name],
+        )
+
+
+@functools.cache
+def relation_names(model):
+    """The primary key and the foreign keys of ``model``, by name."""
+    return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation or f.primary_key)
+
+
+@functools.cache
+def related_fields(model):
+    """The foreign keys of ``model`` that a fixture carries (not users)."""
+    return [plan.field for plan in field_plans(model) if plan.kind == "fk"]
+
+
+@functools.cache
+def unique_fields(model):
+    """Unique fields a person fills in, other than the natural key (a topic's name)."""
+    key = {path.split("__")[0] for path in natural_key_paths(model)}
+    return [
+        f for f in model._meta.concrete_fields if f.unique and f.editable and not f.primary_key and f.name not in key
+    ]
+
+
+@functools.cache
 def insert_fields(model):
     """The columns an INSERT of ``model`` writes: every concrete field but the automatic id."""
     return [f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field]
@@ -964,6 +1102,3 @@ def parents_first(items, importer):
     for item in items:
         visit(item)
     return ordered
-
-
-locate = text.locate_folded

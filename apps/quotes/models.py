@@ -8,7 +8,7 @@ from apps.agreements.models import Agreement, AgreementKind
 from apps.editorial.models import Entry, Publication, Topic
 from apps.events.models import Event
 from apps.sources import text
-from apps.sources.models import Citation, CitationStance
+from apps.sources.models import Citation
 
 
 class Quote(Entry):
@@ -30,8 +30,7 @@ class Quote(Entry):
         blank=True,
         on_delete=models.PROTECT,
         related_name="quoted_in",
-        limit_choices_to={"kind": AgreementKind.JOINT_STATEMENT},
-        help_text="When the words are a joint statement's.",
+        help_text="When the words are a joint statement's (an agreement of that kind).",
     )
     occasion = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
     said_on = models.DateField(null=True, blank=True, db_index=True)
@@ -104,6 +103,19 @@ class Quote(Entry):
         speakers = [self.speaker_id, self.speaker_organization_id, self.speaker_statement_id]
         if sum(s is not None for s in speakers) != 1:
             raise ValidationError("Give exactly one speaker: a person, an organization or a joint statement.")
+        if problem := self.speaker_statement_problem():
+            raise ValidationError({"speaker_statement": problem})
+
+    def speaker_statement_problem(self):
+        """A sentence when the agreement speaking is not a joint statement, else None.
+
+        The admin's form and ``import_fixtures`` both refuse it through ``clean``. Reads
+        ``speaker_statement`` (a query unless it is loaded or set).
+        """
+        statement = self.speaker_statement if self.speaker_statement_id is not None else None
+        if statement is None or statement.kind == AgreementKind.JOINT_STATEMENT:
+            return None
+        return f"The agreement “{statement}” is not a joint statement (its kind is “{statement.get_kind_display()}”)."
 
     def text_missing_from(self, excerpts):
         """The provenance rule for quotes: the text must occur in one of the supporting excerpts.
@@ -115,14 +127,16 @@ class Quote(Entry):
             return None
         return f"The quote “{Truncator(self.text).chars(80)}” is not in any of its supporting excerpts."
 
-    def evidence_problems(self, anchors=True):
-        problems = super().evidence_problems(anchors)
-        if missing := self.check_text_in_evidence():
+    def evidence_problems(self, anchors=True, citations=None):
+        citations = list(self.citations.all() if citations is None else citations)
+        problems = super().evidence_problems(anchors, citations)
+        if missing := self.check_text_in_evidence(citations):
             problems.append(missing)
         return problems
 
-    def check_text_in_evidence(self):
-        return self.text_missing_from(c.excerpt for c in self.citations.all() if c.stance == CitationStance.SUPPORTS)
+    def check_text_in_evidence(self, citations=None):
+        """``text_missing_from`` the supporting excerpts of ``citations`` (by default its own)."""
+        return self.text_missing_from(c.excerpt for c in self.supporting_citations(citations))
 
 
 class QuoteCitation(Citation):

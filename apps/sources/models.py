@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -100,23 +102,52 @@ class Source(TracksLoaded, Stamped):
     def clean(self):
         if not self.body or not self.body.strip():
             raise ValidationError({"body": "A source needs its full text."})
-        digest = text.content_hash(self.body)
-        duplicate = Source.objects.filter(content_hash=digest).exclude(pk=self.pk).first()
+        duplicate = self.recorded_duplicate
         if duplicate is not None:
             raise ValidationError(
                 {"body": f"This text is already recorded as the source “{duplicate}” ({duplicate.slug})."}
             )
-        if self.pk is not None:
-            lost = [c for c in self.citations() if text.locate(c.excerpt, self.body) is None]
-            if lost:
-                names = "; ".join(f"“{Truncator(c.excerpt).chars(60)}” ({c.entry})" for c in lost)
-                raise ValidationError(
-                    {"body": f"The new text no longer contains {len(lost)} cited excerpt(s): {names}."}
-                )
+        lost = [c for c in self.cited_passages if text.locate_folded(c.excerpt, self.folded_body()) is None]
+        if lost:
+            names = "; ".join(f"“{Truncator(c.excerpt).chars(60)}” ({c.entry})" for c in lost)
+            raise ValidationError({"body": f"The new text no longer contains {len(lost)} cited excerpt(s): {names}."})
+
+    # What ``clean`` reads from the database, once per instance. A caller that read it for
+    # many sources at once (``import_fixtures``) sets it instead: ``source.cited_passages = […]``.
+
+    @cached_property
+    def recorded_duplicate(self):
+        """Another source recorded with the same text (compared folded), or None: a query."""
+        digest = text.content_hash(self.body)
+        return Source.objects.filter(content_hash=digest).exclude(pk=self.pk).only("pk", "slug", "title").first()
+
+    @cached_property
+    def cited_passages(self):
+        """The citations a new body must still hold: every citation of a recorded source."""
+        return self.citations() if self.pk is not None else []
 
     def save(self, *args, **kwargs):
-        self.content_hash = text.content_hash(self.body)
+        self.hash_text()
         super().save(*args, **kwargs)
+
+    def hash_text(self):
+        """Set ``content_hash`` from the body (``save`` does; an import before its checks)."""
+        self.content_hash = text.content_hash(self.body)
+
+    def hash_problem(self):
+        """A sentence when the stored ``content_hash`` is not that of the body, else None."""
+        if self.content_hash != text.content_hash(self.body):
+            return "Its content hash does not match its text."
+        return None
+
+    def folded_body(self):
+        """``text.fold(self.body)``, folded once for all the excerpts looked for in this
+        instance (again when the body is replaced)."""
+        body, folded = getattr(self, "_folded", (None, None))
+        if body is not self.body:
+            folded = text.fold(self.body)
+            self._folded = (self.body, folded)
+        return folded
 
     def citations(self):
         """Every citation of this source, whatever entry it supports (a query per kind of entry)."""
@@ -238,27 +269,42 @@ class Citation(TracksLoaded, models.Model):
 
     def anchor(self):
         """Find the excerpt in the source body and set the offsets; refuse it when it is not there."""
-        span = text.locate(self.excerpt, self.source.body)
+        span = self.locate()
         if span is None:
-            excerpt = Truncator(self.excerpt.strip()).chars(80)
-            raise ValidationError({"excerpt": f"The excerpt “{excerpt}” is not in the source “{self.source}”."})
+            raise ValidationError({"excerpt": self.not_found()})
         self.start, self.end = span
 
     def clean(self):
         if self.source_id is not None and self.excerpt:
             self.anchor()
 
-    def anchor_problem(self, folded_body=None):
-        """A sentence when the stored offsets do not point at the excerpt, else None.
+    def locate(self):
+        """``(start, end)`` of the excerpt in the source's body, or None; found once for an
+        excerpt and a body (the provenance check and ``clean`` both look)."""
+        body = self.source.folded_body()
+        excerpt, folded, span = getattr(self, "_located", (None, None, None))
+        if excerpt is not self.excerpt or folded is not body:
+            span = text.locate_folded(self.excerpt, body)
+            self._located = (self.excerpt, body, span)
+        return span
 
-        Catches data that arrived without ``save()`` (``loaddata``, raw SQL). Pass
-        ``text.fold(source.body)`` when checking many citations of one source.
-        """
+    def not_found(self):
         excerpt = Truncator(self.excerpt.strip()).chars(80)
-        span = text.locate_folded(self.excerpt, folded_body or text.fold(self.source.body))
+        return f"The excerpt “{excerpt}” is not in the source “{self.source}”."
+
+    def anchor_problem(self):
+        """The provenance check of recorded offsets: a sentence when they do not point at
+        the excerpt in the source, else None.
+
+        Catches data that arrived without ``save()`` (``loaddata``, raw SQL), and what an
+        import would write. The source's body is folded once for all the citations that
+        share the source instance (``Source.folded_body``).
+        """
+        span = self.locate()
         if span is None:
-            return f"The excerpt “{excerpt}” is not in the source “{self.source}”."
+            return self.not_found()
         if span != (self.start, self.end):
+            excerpt = Truncator(self.excerpt.strip()).chars(80)
             return (
                 f"The excerpt “{excerpt}” is recorded at {self.start}–{self.end} of “{self.source}” "
                 f"but found at {span[0]}–{span[1]}."

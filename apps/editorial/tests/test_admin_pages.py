@@ -94,6 +94,14 @@ def test_a_crafted_value_in_an_autocomplete_box_is_the_fields_error_not_a_500(de
     assert "Select a valid choice" in errors or "“abc” is not a valid value" in errors
 
 
+def test_a_key_beyond_64_bits_in_a_many_to_many_box_is_the_fields_error_not_a_500(desk):
+    client = desk("superuser")
+    url = reverse("admin:claims_claim_add")
+    response = client.post(url, {"statement": "A claim", "slug": "a-claim", "topics": ["99999999999999999999"]})
+    assert response.status_code == 200
+    assert "99999999999999999999" in str(response.context["adminform"].form.errors["topics"])
+
+
 @pytest.mark.parametrize("kind", ["analyst", "editor"])
 def test_desk_users_cannot_manage_accounts(desk, kind):
     client = desk(kind)

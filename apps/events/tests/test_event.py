@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.events.models import Event
 from tests.builders import make_event
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,16 @@ def test_an_event_cannot_be_part_of_its_own_part():
     with pytest.raises(ValidationError) as error:
         visit.full_clean()
     assert "part of itself" in str(error.value)
+
+
+def test_a_loop_of_parents_above_an_event_ends_its_check_and_is_not_its_own():
+    """Parents as an import hands them over, in memory: the walk up stops at the loop."""
+    first, second = Event(pk=-1, name="First", slug="first"), Event(pk=-2, name="Second", slug="second")
+    first.parent, second.parent = second, first
+    below = Event(pk=-3, name="Below", slug="below", parent=first)
+    below.clean()  # no error, and it returns
+    with pytest.raises(ValidationError, match="part of itself"):
+        first.clean()
 
 
 def test_parts_are_ordered_by_day_then_sequence():

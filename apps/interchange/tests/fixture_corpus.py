@@ -46,11 +46,16 @@ def build():
     c.russia = testing.make_organization(slug="russia", name="Russia", kind="state")
     c.xi = testing.make_person(slug="xi-jinping", name="Xi Jinping", role="President of China")
     c.putin = testing.make_person(slug="vladimir-putin", name="Vladimir Putin")
-    c.source = testing.make_source(body=BODY, slug="report", outlet=c.outlet, published_on="2023-03-21", **stamps)
+    c.source = testing.make_source(
+        body=BODY, title="Xi in Moscow", slug="report", outlet=c.outlet, published_on="2023-03-21", **stamps
+    )
     c.source.relays.add(c.rt)
-    c.other = testing.make_source(body=OTHER_BODY, slug="other-report", published_on="2023-03-22")
+    c.other = testing.make_source(
+        body=OTHER_BODY, title="Several documents signed", slug="other-report", published_on="2023-03-22"
+    )
     c.statement = testing.make_agreement(
         slug="joint-statement",
+        title="Joint statement on the Ukraine crisis",
         kind="joint_statement",
         event=c.talks,
         signed_on="2023-03-21",
@@ -61,7 +66,11 @@ def build():
     c.statement.signatories.add(c.xi, c.putin)
     c.statement.topics.add(c.diplomacy)
     c.agreements = testing.make_agreement(
-        slug="fourteen-agreements", documents=14, citations=[(c.source, "signed 14 agreements")], **verified
+        slug="fourteen-agreements",
+        title="Fourteen agreements",
+        documents=14,
+        citations=[(c.source, "signed 14 agreements")],
+        **verified,
     )
     c.peace = testing.make_quote(
         slug="peace-and-dialogue",

@@ -358,27 +358,46 @@ BAD_OBJECTS = {
     ),
     "a unit without a quantity": (
         lambda d: edit(d, "claims.claim", "trade-record", quantity=None),
-        "quantity: a unit or qualifier needs a quantity.",
+        "quantity: A unit or qualifier needs a quantity.",
     ),
     "an event that ends before it starts": (
         lambda d: edit(d, "events.event", "talks", starts_on="2023-03-21", ends_on="2023-03-20"),
-        "ends_on: an event cannot end before it starts.",
+        "ends_on: An event cannot end before it starts.",
     ),
     "an event that is part of itself": (
         lambda d: edit(d, "events.event", "moscow-2023", parent=["talks"]),
-        "parent: an event cannot be part of itself.",
+        "parent: An event cannot be part of itself.",
     ),
     "a quote with two speakers": (
         lambda d: edit(d, "quotes.quote", "peace-and-dialogue", speaker_organization=["china"]),
-        "give exactly one speaker: a person, an organization or a joint statement.",
+        "Give exactly one speaker: a person, an organization or a joint statement.",
+    ),
+    "an agreement without a document": (
+        lambda d: edit(d, "agreements.agreement", "fourteen-agreements", documents=0),
+        "documents: An agreement has at least one document.",
+    ),
+    "a claim related to itself": (
+        lambda d: [
+            *d,
+            {
+                "model": "claims.claimrelation",
+                "fields": {"from_claim": ["trade-record"], "to_claim": ["trade-record"], "kind": "refines"},
+            },
+        ],
+        "A claim cannot be related to itself.",
+    ),
+    "a topic with the name of another": (
+        lambda d: edit(d, "editorial.topic", "trade", name="Diplomacy"),
+        "editorial.topic “trade” (object 2): the name is already recorded, as editorial.topic “diplomacy”.",
     ),
     "a source whose hash does not match its text": (
         lambda d: edit(d, "sources.source", "report", content_hash="0" * 64),
-        "content_hash does not match its body",
+        "Its content hash does not match its text. Export the source again, or leave content_hash out.",
     ),
     "a source with the text of another": (
         lambda d: same_text(d, "report", "other-report"),
-        "sources.source “report” (object 12): the text is already recorded, as sources.source “other-report”.",
+        "sources.source “report” (object 12): body: This text is already recorded as the source "
+        "“Several documents signed” (other-report).",
     ),
 }
 
@@ -403,27 +422,27 @@ def test_an_excerpt_that_is_not_in_its_source_is_refused(published, tmp_path):
     claim, citation = new_claim(published)
     citation["fields"]["excerpt"] = "Trade reached a record $200 billion"
     message = refused(write(tmp_path, [claim, citation]))
-    assert "the excerpt “Trade reached a record $200 billion” is not in the source “report”." in message
+    assert "The excerpt “Trade reached a record $200 billion” is not in the source “Xi in Moscow”." in message
 
 
 def test_offsets_that_do_not_point_at_the_excerpt_are_refused(published, tmp_path):
     claim, citation = new_claim(published)
     citation["fields"].update(start=10, end=47)
     message = refused(write(tmp_path, [claim, citation]))
-    assert "is recorded at 10–47 of “report” but is found at {}–{}.".format(*RECORD_SPAN) in message
+    assert "is recorded at 10–47 of “Xi in Moscow” but found at {}–{}.".format(*RECORD_SPAN) in message
 
 
 def test_a_quote_that_is_not_in_its_supporting_excerpts_is_refused(published, tmp_path):
     edit(published, "quotes.quote", "peace-and-dialogue", text="We are always for war")
     message = refused(write(tmp_path, published), "--update")
-    assert "the quote “We are always for war” is not in any of its supporting excerpts." in message
+    assert "The quote “We are always for war” is not in any of its supporting excerpts." in message
 
 
 def test_a_verified_entry_without_a_supporting_citation_is_refused(published, tmp_path):
     claim, citation = new_claim(published)
     citation["fields"]["stance"] = "mentions"
     message = refused(write(tmp_path, [claim, citation]))
-    assert "claims.claim “a-new-claim” is verified but has no supporting citation" in message
+    assert "claims.claim “a-new-claim” (object 1): It is verified without a supporting citation." in message
 
 
 # -- What the workflow records with a status (Entry.record_problems) --------------------
@@ -509,7 +528,51 @@ def test_a_changed_source_text_that_loses_a_cited_passage_is_refused(published, 
     source["fields"]["body"] = source["fields"]["body"].replace("$190 billion", "$200 billion")
     del source["fields"]["content_hash"]
     message = refused(write(tmp_path, [source]), "--update")
-    assert "its new body moves or loses the passage “reached a record $190 billion in 2022”" in message
+    assert (
+        "body: The new text no longer contains 1 cited excerpt(s): “reached a record $190 billion in 2022”" in message
+    )
+
+
+def test_a_changed_source_text_that_moves_a_cited_passage_is_refused_where_the_admin_would_move_it(published, tmp_path):
+    source = find(published, "sources.source", "report")
+    source["fields"]["body"] = "Moved. " + source["fields"]["body"]
+    del source["fields"]["content_hash"]
+    message = refused(write(tmp_path, [source]), "--update")
+    start, end = RECORD_SPAN
+    moved = (
+        "sources.source “report” (object 1): claims.claim “trade-record”: The excerpt “reached a record $190 "
+        f"billion in 2022” is recorded at {start}–{end} of “Xi in Moscow” but found at {start + 7}–{end + 7}. "
+        "An import does not move citations: keep the passage where it is, or change the text in the admin."
+    )
+    assert moved in message
+
+
+def test_a_changed_source_text_is_checked_against_the_citations_the_file_gives_unchanged(published, tmp_path):
+    """The file's copy of a citation, the same as the database's, is evidence the import leaves too."""
+    source = find(published, "sources.source", "report")
+    source["fields"]["body"] = source["fields"]["body"].replace("$190 billion", "$200 billion")
+    del source["fields"]["content_hash"]
+    citation = find(published, "claims.claimcitation", claim=["trade-record"])
+    message = refused(write(tmp_path, [source, citation]), "--update")
+    assert "The new text no longer contains 1 cited excerpt(s): “reached a record $190 billion in 2022”" in message
+
+
+def test_a_citation_change_that_leaves_a_verified_entry_without_support_is_refused(published, tmp_path):
+    citation = find(published, "claims.claimcitation", claim=["trade-record"])
+    citation["fields"]["stance"] = "mentions"
+    message = refused(write(tmp_path, [citation]), "--update")
+    assert "(object 1): claims.claim “trade-record”: It is verified without a supporting citation." in message
+
+
+def test_events_in_a_loop_are_refused_and_an_event_below_the_loop_is_not_blamed(corpus, tmp_path):
+    def event(slug, parent):
+        return {"model": "events.event", "fields": {"name": slug, "slug": slug, "parent": [parent]}}
+
+    message = refused(write(tmp_path, [event("a", "b"), event("b", "a"), event("c", "a")]))
+    assert message.splitlines()[1:] == [
+        "events.event “a” (object 1): parent: An event cannot be part of itself.",
+        "events.event “b” (object 2): parent: An event cannot be part of itself.",
+    ]
 
 
 def test_every_problem_is_reported_at_once(published, tmp_path):
@@ -611,4 +674,4 @@ def test_wrong_offsets_loaddata_stores_them_and_the_passage_is_wrong(published, 
     stored = ClaimCitation.objects.get(claim__slug="a-new-claim")
     assert stored.passage != stored.excerpt
     Claim.objects.filter(slug="a-new-claim").delete()
-    assert "is recorded at 10–47 of “report” but is found at {}–{}.".format(*RECORD_SPAN) in refused(path)
+    assert "is recorded at 10–47 of “Xi in Moscow” but found at {}–{}.".format(*RECORD_SPAN) in refused(path)

@@ -5,7 +5,6 @@ from django.db.models import Prefetch
 from apps.editorial import changes, registry
 from apps.editorial import stored_corroboration as corroboration
 from apps.editorial.models import Status
-from apps.sources import text
 from apps.sources.models import Source
 
 CHUNK = 2000
@@ -39,7 +38,7 @@ class Command(BaseCommand):
 
     def check_sources(self):
         """Hashes, and the anchor of every citation, a chunk of sources at a time: each body
-        is folded once for all its citations, not once per citation."""
+        is folded once for all its citations (``Source.folded_body``), not once per citation."""
         sources = Source.objects.order_by("pk").only("pk", "slug", "title", "body", "content_hash")
         total = sources.count()
         checked = 0
@@ -55,11 +54,9 @@ class Command(BaseCommand):
         return checked
 
     def check_source_chunk(self, sources, total, done):
-        folded = {}
         for source in sources:
-            if source.content_hash != text.content_hash(source.body):
-                self.report(f"source {source.slug}", "Its content hash does not match its text.")
-            folded[source.pk] = text.fold(source.body)
+            if problem := source.hash_problem():
+                self.report(f"source {source.slug}", problem)
         by_pk = {source.pk: source for source in sources}
         for model in registry.entry_models():
             citation_model, entry = model.citations.rel.related_model, model.citations.field.name
@@ -70,8 +67,8 @@ class Command(BaseCommand):
                 .order_by(f"{entry}_id", "pk")
             )
             for citation in citations:
-                citation.source = by_pk[citation.source_id]
-                if problem := citation.anchor_problem(folded[citation.source_id]):
+                citation.source = by_pk[citation.source_id]  # one instance: its body folded once
+                if problem := citation.anchor_problem():
                     self.report(f"{model._meta.verbose_name} {citation.entry.slug}", problem)
         self.progress("sources", done + len(sources), total)
         return len(sources)

@@ -28,7 +28,7 @@ def first_publications(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quotes', '0006_public_order_by_slug'),
+        ('quotes', '0007_speaker_statement_kind_in_clean'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
