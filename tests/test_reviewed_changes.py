@@ -6,6 +6,7 @@ HTTP behind a warm page cache: the old version until approval, the new one on th
 next request after it.
 """
 
+import json
 from io import StringIO
 
 import pytest
@@ -285,3 +286,59 @@ def test_check_corpus_reports_what_arrived_outside_review(verified_claim):
     assert f"claim {sneaked.slug}: It is verified, but no approval of it is recorded" in report
     assert f"claim {claim.slug}: Readers see a version that no editor approved" in report
     assert f"claim {claim.slug}: It was approved on" in report and "by someone who contributed to it" in report
+
+
+# -- Imports go through the same review ----------------------------------------------------
+
+
+def export_verified():
+    out = StringIO()
+    call_command("export_fixtures", stdout=out, stderr=StringIO())
+    return json.loads(out.getvalue())
+
+
+def import_file(tmp_path, objects, *options):
+    path = tmp_path / "from-elsewhere.json"
+    path.write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
+    out = StringIO()
+    call_command("import_fixtures", str(path), *options, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_an_import_adding_contradicting_evidence_to_a_published_claim_proposes_it(verified_claim, tmp_path):
+    claim = verified_claim
+    citation = next(obj for obj in export_verified() if obj["model"] == "claims.claimcitation")
+    excerpt = "Others said it would reach $300 billion by 2030"
+    start = BODY.index(excerpt)
+    citation["fields"].update(excerpt=excerpt, stance="contradicts", start=start, end=start + len(excerpt))
+    out = import_file(tmp_path, [citation])
+    assert "proposed a change to claims.claim" in out
+    claim.refresh_from_db()
+    assert claim.citations.count() == 1 and claim.stored_corroboration().label == "1 source"
+    assert [row["fields"]["stance"] for row in claim.proposal["parts"]["citations"]] == ["supports", "contradicts"]
+    _, page = public(claim)
+    assert page.xpath('//p[@class="verdict"]')[0].text_content().strip() == "1 source"
+
+
+def test_an_import_never_publishes_a_draft(verified_claim, tmp_path):
+    draft = make_claim(statement="A draft", citations=[(verified_claim.citations.get().source, "The talks lasted")])
+    exported = [obj for obj in export_verified() if obj["model"] == "claims.claim"][0]
+    exported["fields"]["slug"] = draft.slug
+    out = import_file(tmp_path, [exported], "--update")
+    draft.refresh_from_db()
+    assert draft.status == "draft" and public(draft)[0] == 404
+    assert f"kept claims.claim “{draft.slug}”" in out and "status, verified_at" in out
+
+
+def test_an_import_into_an_empty_instance_keeps_the_verified_record_and_says_where_it_came_from(
+    verified_claim, tmp_path
+):
+    objects = export_verified()
+    objects = [obj for obj in objects if not obj["model"].endswith("publication")]  # an older instance's file
+    Claim.objects.all().delete()
+    import_file(tmp_path, objects)
+    claim = Claim.objects.get()
+    assert claim.status == "verified"
+    publication = claim.publications.get()
+    assert (publication.kind, publication.reason) == ("imported", "Imported from from-elsewhere.json.")
+    call_command("check_corpus", stdout=StringIO(), stderr=StringIO())  # sound: nothing to report

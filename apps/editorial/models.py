@@ -327,6 +327,19 @@ class Entry(TracksLoaded, Stamped):
     DESK_FIELDS = ("notes",)
     # What the workflow keeps about a proposed change (never written by a form or a restore).
     PROPOSAL_FIELDS = ("proposal", "proposal_status", "proposal_kind", "submission_note", "contributors")
+    # This instance's review of the entry: an import never changes them on an entry it has.
+    WORKFLOW_FIELDS = (
+        "status",
+        "verified_by",
+        "verified_at",
+        "submitted_at",
+        "review_note",
+        "retracted_at",
+        "correction",
+        "evidence_changed_at",
+        "evidence_change",
+        *PROPOSAL_FIELDS,
+    )
     # What an export of what readers see leaves out: the work waiting for review, and what
     # editors said of it.
     UNPUBLISHED_FIELDS = (*PROPOSAL_FIELDS, "review_note")

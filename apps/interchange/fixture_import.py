@@ -32,8 +32,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from apps.editorial import stored_corroboration, workflow
-from apps.editorial.models import Status, Versioned
+from apps.editorial import changes, stored_corroboration, workflow
+from apps.editorial.models import ProposalStatus, Status, Versioned
 from summitcms.lib.fields import auto_timestamps
 
 from .fixtures import (
@@ -55,6 +55,15 @@ from .fixtures import (
 
 # Kept by this instance, not carried over: the conflict counter of the admin's forms.
 LOCAL_FIELDS = {"version"}
+
+
+def local_fields(model):
+    """What this instance keeps of an object already in it, whatever a file says: the
+    conflict counter, and an entry's place in this instance's review (its status, who
+    verified it and when, what waits for review): an import never publishes."""
+    return {*LOCAL_FIELDS, *getattr(model, "WORKFLOW_FIELDS", ())}
+
+
 BATCH = 500
 INSERT_BATCH = 2000  # rows per savepoint: a refused batch is inserted again row by row
 ROWS_PER_STATEMENT = 500
@@ -134,6 +143,7 @@ class Item:
     current: dict | None = None  # its values there, as an export row
     state: str = "added"  # "added", "changed" or "unchanged"
     changes: list = field(default_factory=list)
+    kept: list | None = None  # what the file would change of this instance's review (made when there is some)
 
     @property
     def model(self):
@@ -154,6 +164,8 @@ class Report:
     changed: dict = field(default_factory=lambda: defaultdict(int))
     unchanged: dict = field(default_factory=lambda: defaultdict(int))
     items: list = field(default_factory=list)
+    proposed: list = field(default_factory=list)  # published entries whose change waits for review
+    for_review: list = field(default_factory=list)  # new entries verified elsewhere, in review here
 
     def lines(self, states=("added", "changed")):
         """A line per added or changed object (or those of ``states``), made as they are read:
@@ -163,6 +175,13 @@ class Report:
                 yield f"changed {item}: {', '.join(item.changes)}"
             elif item.state == "added" and "added" in states:
                 yield f"added {item}"
+            if item.kept and "changed" in states:
+                yield f"kept {item}: {', '.join(item.kept)} as this instance has it (an import never changes it)"
+        verb = "would propose" if self.dry_run else "proposed"
+        for entry in self.proposed:
+            yield f"{verb} a change to {entry}: it is published, and the change waits for review"
+        for entry in self.for_review:
+            yield f"{entry} is verified in the file: it arrives here in review"
 
     def summary(self):
         def total(counts):
@@ -196,6 +215,7 @@ class FixtureImport:
         self.index = defaultdict(dict)  # label → natural key → item
         self.in_database = defaultdict(dict)  # label → natural key → pk, for references not in the file
         self.may_hold_nul = True  # JSON writes a NUL as \u0000: without one in the file, no field holds one
+        self.kept_problems = []  # bad values of what this instance keeps (``differences``)
 
     # -- the steps --------------------------------------------------------------------
 
@@ -216,11 +236,16 @@ class FixtureImport:
         self.stop_on_problems()
         self.check()
         self.stop_on_problems()
+        self.review_rules()
         report = Report(dry_run=dry_run, items=self.items)
         for item in self.items:
             getattr(report, item.state)[item.label] += 1
-        if not dry_run:
+        if dry_run:
+            report.proposed = [f"{label} “{key[0]}”" for label, key in self.published_touched()]
+        else:
             self.write()
+            report.proposed = self.proposed
+        report.for_review = [f"{label} “{key[0]}”" for label, key in sorted(self.for_review)]
         return report
 
     def problem(self, item, message):
@@ -444,11 +469,87 @@ class FixtureImport:
                     else:
                         item.state = "unchanged"
 
+    def review_rules(self):
+        """What reaches readers through an import goes through review here too.
+
+        Into an instance with no entries yet, entries verified in the file stay verified
+        (the file is another instance's verified record) with their log of publications, or
+        an "imported" one. Into one that has entries, a new entry verified elsewhere arrives
+        in review, without that log. An entry already here keeps its own log and status;
+        a change to a published one (``published_touched``) is proposed, not written.
+        """
+        labels = entry_labels()
+        self.instance_was_empty = not any(get_model(label).objects.exists() for label in labels)
+        self.for_review = set()
+        for label in labels:
+            for item in self.by_label[label]:
+                if (
+                    item.state == "added"
+                    and item.values.get("status") == Status.VERIFIED
+                    and not self.instance_was_empty
+                ):
+                    item.values.update(status=Status.IN_REVIEW, verified_at=None)
+                    item.values["submission_note"] = f"Verified in {self.name}; imported here for review."
+                    self.for_review.add((label, item.key))
+        for label, (entry_label, name) in fixture_plan()["publications"].items():
+            for item in self.by_label[label]:
+                entry_key = item.fks.get(name)
+                entry_item = self.index[entry_label].get(entry_key)
+                if entry_item is None or entry_item.state != "added" or (entry_label, entry_key) in self.for_review:
+                    item.state = "unchanged"  # this instance's log is its own
+
+    def published_touched(self):
+        """``{(entry label, key): pk}`` of the published entries the import would change:
+        their own fields and links, or a citation or part of theirs added or changed."""
+        owners = {**fixture_plan()["citations"], **fixture_plan()["parts"]}
+        candidates = defaultdict(set)  # entry label → keys of entries the file changes or adds to
+        for label in entry_labels():
+            candidates[label].update(item.key for item in self.by_label[label] if item.pk is not None)
+        for label, (entry_label, name) in owners.items():
+            candidates[entry_label].update(item.fks.get(name) for item in self.by_label[label] if item.fks.get(name))
+        published = {}
+        for label in entry_labels():
+            keys = sorted(candidates[label])
+            model = get_model(label)
+            for start in range(0, len(keys), BATCH):
+                slugs = [key[0] for key in keys[start : start + BATCH]]
+                for pk, slug in model.objects.filter(slug__in=slugs, status=Status.VERIFIED).values_list("pk", "slug"):
+                    published[(label, (slug,))] = pk
+        touched = {}
+        for label in entry_labels():
+            for item in self.by_label[label]:
+                if item.state == "changed" and (label, item.key) in published:
+                    touched[(label, item.key)] = published[(label, item.key)]
+        for label, (entry_label, name) in owners.items():
+            for item in self.by_label[label]:
+                key = (entry_label, item.fks.get(name))
+                if item.state != "unchanged" and key in published:
+                    touched[key] = published[key]
+        return touched
+
+    def owned_by(self, item, touched):
+        """Whether ``item`` is a published entry of ``touched``, or one of its citations or parts."""
+        if (item.label, item.key) in touched:
+            return True
+        owners = {**fixture_plan()["citations"], **fixture_plan()["parts"]}
+        if item.label in owners:
+            entry_label, name = owners[item.label]
+            return (entry_label, item.fks.get(name)) in touched
+        return False
+
     def differences(self, item, plans):
         changes = []
+        kept = set(getattr(item.model, "WORKFLOW_FIELDS", ())) - {"verified_by"}
         for plan in plans:
             name = plan.name
-            if plan.kind == "value" and name in item.values and name not in LOCAL_FIELDS:
+            if name in kept and name in item.values and item.values[name] != item.current[plan.field.attname]:
+                try:  # kept as it is here, and still bad input when it is
+                    plan.field.clean(item.values[name], None)
+                except ValidationError as error:
+                    # Reported with the rules' problems, so that all are reported at once.
+                    self.kept_problems.append(f"{item}: {name}: {' '.join(error.messages)}")
+                item.kept = [*(item.kept or []), name]
+            if plan.kind == "value" and name in item.values and name not in local_fields(item.model):
                 if item.values[name] != item.current[plan.field.attname]:
                     changes.append(name)
             elif plan.kind == "fk" and name in item.fks:
@@ -494,6 +595,7 @@ class FixtureImport:
         objects at once and handed to it. Instances are built a chunk at a time and
         dropped: never saved, never all at once.
         """
+        self.problems += self.kept_problems
         self.file_citations = self.citations_by_entry()
         self.by_number = {item.number: item for item in self.items if item.pk is None}
         self.changed_by_pk = {(item.label, item.pk): item for item in self.items if item.state == "changed"}
@@ -574,7 +676,7 @@ class FixtureImport:
         if item.current is None:
             return relation_names(item.model)
         left = [plan.name for plan in field_plans(item.model) if plan.kind == "value" and plan.name not in item.values]
-        return {*relation_names(item.model), *left, *LOCAL_FIELDS}
+        return {*relation_names(item.model), *left, *local_fields(item.model)}
 
     # -- instances with the final values -------------------------------------------------
 
@@ -589,7 +691,7 @@ class FixtureImport:
                 values[index] = item.current[attname]
         changed = item.state == "changed"
         for name, value in item.values.items():
-            if not (changed and name in LOCAL_FIELDS):
+            if not (changed and name in local_fields(item.model)):
                 values[shape.index[name]] = value
         for name, key in item.fks.items():
             target = shape.targets[name]
@@ -793,38 +895,84 @@ class FixtureImport:
     def write(self):
         """Write every added and changed object in one transaction; any failure undoes all.
 
-        Model by model in dependency order, objects the file adds go in with bulk
-        inserts, a batch at a time, and those it changes (each recorded in its history)
-        are saved one by one. Bulk inserts send no signals: what the signals would do is
-        done here, once, at the end (stored corroboration; the database's triggers bump
-        the content version).
+        A change to a published entry is proposed instead of written (``docs/reviewing.md``):
+        the whole import is written once inside a savepoint that is rolled back, to read what
+        it makes of each such entry (its proposed state), then written again without them.
         """
         with transaction.atomic():
-            history = self.history_to_record()
-            for model, pk in history:
-                record_baseline(model.objects.get(pk=pk))
-            now = timezone.now()
-            written = False
-            for label in model_labels():
-                changed = [item for item in self.by_label[label] if item.state == "changed"]
-                added = [item for item in self.by_label[label] if item.state == "added"]
-                if label == "events.event":
-                    added = parents_first(added, self)
-                self.insert(added, now)
-                for item in changed:  # after: a changed event may now be part of an added one
-                    self.save(item, now)
-                self.link([*changed, *added])
-                written = written or bool(changed or added)
-            for (model, pk), reasons in history.items():
-                comment = f"Changed by import_fixtures from {self.name}: {', '.join(reasons)}."
-                record_update(model.objects.get(pk=pk), user=self.user, comment=comment)
-            if written:
-                for model, pks in self.entries_to_corroborate().items():
-                    stored_corroboration.refresh(model, pks)
-            # Changed objects were saved raw, in file order: their entries' corroboration now.
-            stored_corroboration.settle()
+            touched = self.published_touched()
+            self.proposed = []
+            if touched:
+                added = [item for item in self.items if item.state == "added"]
+                with changes.sandbox():
+                    self.write_items(self.items)
+                    captured = {key: changes.state(get_model(key[0]).objects.get(pk=pk)) for key, pk in touched.items()}
+                for item in added:
+                    item.pk = None  # inserted in the savepoint, rolled back
+                self.write_items([item for item in self.items if not self.owned_by(item, touched)])
+                for (label, key), pk in touched.items():
+                    self.propose(get_model(label), pk, captured[(label, key)])
+            else:
+                self.write_items(self.items)
+            if self.instance_was_empty:
+                for label in entry_labels():
+                    pks = [item.pk for item in self.by_label[label] if item.state == "added"]
+                    changes.record_first_publications(
+                        get_model(label), pks, kind="imported", reason=f"Imported from {self.name}."
+                    )
 
-    def history_to_record(self):
+    def propose(self, model, pk, proposed):
+        """Keep what the import made of a published entry as its proposed change."""
+        entry = model.lock(pk)
+        public = changes.state(entry)
+        workflow.ensure_baseline(entry)
+        if changes.same(proposed, public):
+            return
+        entry.proposal = changes.with_new_ids(proposed, changes.public_ids(entry))
+        entry.proposal_status = entry.proposal_status or ProposalStatus.DRAFT
+        entry.add_contributor(self.user)
+        entry.stamp(self.user)
+        lines = ", ".join(dict.fromkeys(row["label"] for row in changes.differences(model, public, proposed)))
+        with reversion.create_revision():
+            entry.save()
+            reversion.set_comment(f"Proposed by import_fixtures from {self.name}: {lines}.")
+            if self.user is not None:
+                reversion.set_user(self.user)
+        self.proposed.append(f"{model._meta.label_lower} “{entry.slug}”")
+
+    def write_items(self, items):
+        """Added and changed objects among ``items``, model by model in dependency order:
+        those the file adds go in with bulk inserts, a batch at a time, and those it
+        changes (each recorded in its history) are saved one by one. Bulk inserts send
+        no signals: what the signals would do is done here, once, at the end (stored
+        corroboration; the database's triggers bump the content version)."""
+        chosen = {id(item) for item in items}
+        by_label = {label: [item for item in self.by_label[label] if id(item) in chosen] for label in model_labels()}
+        history = self.history_to_record(chosen)
+        for model, pk in history:
+            record_baseline(model.objects.get(pk=pk))
+        now = timezone.now()
+        written = False
+        for label in model_labels():
+            changed = [item for item in by_label[label] if item.state == "changed"]
+            added = [item for item in by_label[label] if item.state == "added"]
+            if label == "events.event":
+                added = parents_first(added, self)
+            self.insert(added, now)
+            for item in changed:  # after: a changed event may now be part of an added one
+                self.save(item, now)
+            self.link([*changed, *added])
+            written = written or bool(changed or added)
+        for (model, pk), reasons in history.items():
+            comment = f"Changed by import_fixtures from {self.name}: {', '.join(reasons)}."
+            record_update(model.objects.get(pk=pk), user=self.user, comment=comment)
+        if written:
+            for model, pks in self.entries_to_corroborate(by_label).items():
+                stored_corroboration.refresh(model, pks)
+        # Changed objects were saved raw, in file order: their entries' corroboration now.
+        stored_corroboration.settle()
+
+    def history_to_record(self, chosen=None):
         """``{(model, pk): [what changed]}`` for each object already in the database that the import changes.
 
         An entry follows its citations and relations in its history, so a changed or
@@ -832,7 +980,7 @@ class FixtureImport:
         """
         history = defaultdict(list)
         for item in self.items:
-            if item.state == "changed":
+            if item.state == "changed" and (chosen is None or id(item) in chosen):
                 history[(item.model, item.pk)].extend(item.changes)
         owners = {**fixture_plan()["citations"], **fixture_plan()["parts"]}
         for label, (entry_label, entry) in owners.items():
@@ -840,7 +988,7 @@ class FixtureImport:
                 "citations" if label in fixture_plan()["citations"] else f"{get_model(label)._meta.verbose_name_plural}"
             )
             for item in self.index[label].values():
-                if item.state == "unchanged":
+                if item.state == "unchanged" or (chosen is not None and id(item) not in chosen):
                     continue
                 entry_key = item.fks.get(entry)
                 entry_item = self.index[entry_label].get(entry_key)
@@ -862,7 +1010,7 @@ class FixtureImport:
         values = {}
         for plan in field_plans(item.model):
             if plan.kind == "value" and plan.name in item.values:
-                if plan.name in LOCAL_FIELDS and item.state == "changed":
+                if plan.name in local_fields(item.model) and item.state == "changed":
                     continue
                 values[plan.field.attname] = item.values[plan.name]
             elif plan.kind == "fk" and plan.name in item.fks:
@@ -965,20 +1113,21 @@ class FixtureImport:
             for start in range(0, len(rows), INSERT_BATCH):
                 insert_rows(through, fields, rows[start : start + INSERT_BATCH])
 
-    def entries_to_corroborate(self):
-        """``{entry model: pks}`` whose stored corroboration the bulk inserts may change:
-        the added entries, the entries of added citations, the claims of added relations."""
+    def entries_to_corroborate(self, by_label):
+        """``{entry model: pks}`` whose stored corroboration the bulk inserts of the items
+        ``by_label`` may change: the added entries, the entries of added citations, the
+        claims of added relations."""
         entries = defaultdict(set)
         for label in entry_labels():
-            entries[get_model(label)].update(item.pk for item in self.by_label[label] if item.state == "added")
+            entries[get_model(label)].update(item.pk for item in by_label[label] if item.state == "added")
         for label, (entry_label, entry) in fixture_plan()["citations"].items():
-            for item in self.by_label[label]:
+            for item in by_label[label]:
                 if item.state == "added":
                     entries[get_model(entry_label)].add(self.pk_of(entry_label, item.fks[entry]))
         for label, (entry_label, _) in fixture_plan()["parts"].items():
             entry_model = get_model(entry_label)
             names = [f.name for f in get_model(label)._meta.concrete_fields if f.related_model is entry_model]
-            for item in self.by_label[label]:
+            for item in by_label[label]:
                 if item.state == "added":
                     entries[entry_model].update(self.pk_of(entry_label, item.fks[name]) for name in names)
         return entries

@@ -91,6 +91,9 @@ def _plan(generation):
         "entries": {kind.label for kind in kinds},
         "citations": {label_of(kind.citation_model): (kind.label, kind.citation_model.entry_field) for kind in kinds},
         "parts": {label_of(part): (kind.label, name) for kind in kinds for part, name in kind.part_models},
+        "publications": {
+            label_of(kind.publication_model): (kind.label, kind.publication_model.entry_field) for kind in kinds
+        },
     }
 
 

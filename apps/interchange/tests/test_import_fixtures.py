@@ -94,7 +94,7 @@ def test_an_export_imports_into_an_empty_database_and_exports_to_the_same_bytes(
     path = write(tmp_path, fixture)
     empty_the_corpus()
     out = run_import(path)
-    assert out.strip().splitlines()[-1].startswith("31 added, 0 changed, 0 unchanged")
+    assert out.strip().splitlines()[-1].startswith("39 added, 0 changed, 0 unchanged")  # with 8 publications
     assert export("--all")[0] == fixture
 
 
@@ -102,7 +102,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(corpus, t
     path = write(tmp_path, export()[0])
     before = database_state()
     out = run_import(path)
-    assert out.startswith("0 added, 0 changed, 30 unchanged")
+    assert out.startswith("0 added, 0 changed, 38 unchanged")
     assert database_state() == before
 
 
@@ -110,7 +110,7 @@ def test_it_adds_new_objects_beside_existing_ones_and_reports_them(published, tm
     path = write(tmp_path, [*published, *new_claim(published)])
     out = run_import(path, "--verbosity", "2")
     assert "added claims.claim “a-new-claim”" in out
-    assert "2 added, 0 changed, 30 unchanged" in out
+    assert "2 added, 0 changed, 38 unchanged" in out
     assert Claim.objects.get(slug="a-new-claim").citations.get().passage == "reached a record $190 billion in 2022"
 
 
@@ -118,7 +118,7 @@ def test_a_dry_run_checks_and_reports_but_writes_nothing(published, tmp_path):
     path = write(tmp_path, [*published, *new_claim(published)])
     before = database_state()
     out = run_import(path, "--dry-run")
-    assert "Dry run: 2 would add, 0 would change, 30 unchanged" in out and "Nothing was written." in out
+    assert "Dry run: 2 would add, 0 would change, 38 unchanged" in out and "Nothing was written." in out
     assert database_state() == before
 
 
@@ -132,7 +132,10 @@ def test_many_to_many_links_in_the_file_are_added_and_those_it_lacks_are_kept(co
     claim = find(published, "claims.claim", "trade-record")
     claim["fields"]["quotes"] = [["peace-and-dialogue"]]  # the export left out the draft
     run_import(write(tmp_path, published), "--update")
-    assert set(corpus.record.quotes.values_list("slug", flat=True)) == {"draft-quote", "peace-and-dialogue"}
+    assert set(corpus.record.quotes.values_list("slug", flat=True)) == {"draft-quote"}  # published: as it was
+    corpus.record.refresh_from_db()
+    # The link is proposed (a change to a published claim waits for review), the other kept.
+    assert sorted(corpus.record.proposal["links"]["quotes"]) == [["draft-quote"], ["peace-and-dialogue"]]
 
 
 # -- Written in bulk: what the signals of one-by-one saves did, done once ------------------
@@ -194,7 +197,9 @@ def test_new_objects_refer_to_each_other_and_to_existing_ones_beside_a_change(co
     assert (new.corroboration_level, new.supporting_sources) == ("corroborated", 2)
     assert Source.objects.get(slug="new-report").created_at == corpus.source.created_at  # the file's stamps
     changed = Claim.objects.get(slug="trade-record")
-    assert changed.statement == "Trade fell."
+    # Published: the change is proposed for review, and readers keep the verified statement.
+    assert changed.statement == "Trade reached a record $190 billion in 2022."
+    assert changed.proposal["fields"]["statement"] == "Trade fell." and changed.proposal_status == "draft"
     assert Version.objects.get_for_object(changed).first().revision.get_comment().endswith("statement.")
 
 
@@ -216,7 +221,7 @@ def test_a_refused_insert_leaves_the_database_as_it_was(published, tmp_path, mon
 
     monkeypatch.setattr(fixture_import, "insert_rows", refuse_the_second)
     message = refused(write(tmp_path, data))
-    refused_object = "claims.claim “second” (object 33)" if model is Claim else "claims.claimcitation “second / report"
+    refused_object = "claims.claim “second” (object 41)" if model is Claim else "claims.claimcitation “second / report"
     assert refused_object in message and "the database refused it: simulated failure" in message
     assert not Claim.objects.filter(slug__in=["first", "second"]).exists()
 
@@ -232,21 +237,30 @@ def test_an_entry_that_exists_with_other_values_is_refused_without_update(publis
     assert "run with --update" in message
 
 
-def test_with_update_it_changes_the_entry_and_records_the_change_in_its_history(corpus, published, tmp_path):
+def test_with_update_a_change_to_a_published_entry_is_proposed_and_recorded_in_its_history(
+    corpus, published, tmp_path
+):
     find(published, "claims.claim", "trade-record")["fields"]["statement"] = "Trade fell."
     version = Claim.objects.get(slug="trade-record").version
     out = run_import(write(tmp_path, published, "from-brussels.json"), "--update")
     assert "changed claims.claim “trade-record” (object" in out and ": statement" in out
+    assert "proposed a change to claims.claim “trade-record”: it is published, and the change waits" in out
     claim = Claim.objects.get(slug="trade-record")
-    assert claim.statement == "Trade fell."
+    assert claim.statement == "Trade reached a record $190 billion in 2022."  # readers keep it
+    assert claim.proposal["fields"]["statement"] == "Trade fell."
     assert claim.version == version + 1  # a form opened before the import is stale now
     versions = Version.objects.get_for_object(claim)
-    assert [v.field_dict["statement"] for v in versions] == [
-        "Trade fell.",
-        "Trade reached a record $190 billion in 2022.",
-    ]
-    assert versions[0].revision.get_comment() == ("Changed by import_fixtures from from-brussels.json: statement.")
+    assert versions[0].revision.get_comment() == "Proposed by import_fixtures from from-brussels.json: statement."
+    assert versions[0].field_dict["proposal"]["fields"]["statement"] == "Trade fell."
     assert versions[1].revision.get_comment() == "Version before the first recorded change."
+
+
+def test_with_update_a_draft_is_changed_in_place(corpus, published, tmp_path):
+    Claim.objects.filter(slug="trade-record").update(status="draft", verified_at=None)
+    find(published, "claims.claim", "trade-record")["fields"]["statement"] = "Trade fell."
+    run_import(write(tmp_path, published, "from-brussels.json"), "--update")
+    claim = Claim.objects.get(slug="trade-record")
+    assert (claim.statement, claim.status, claim.proposal) == ("Trade fell.", "draft", None)
 
 
 def test_a_new_citation_of_an_existing_entry_is_recorded_in_the_entrys_history(corpus, published, tmp_path):
@@ -255,6 +269,13 @@ def test_a_new_citation_of_an_existing_entry_is_recorded_in_the_entrys_history(c
     citation["fields"].update(excerpt="an increase of about 30%", start=start, end=end)
     run_import(write(tmp_path, [citation]), "--update")
     claim = Claim.objects.get(slug="trade-record")
+    # Published: the new evidence is proposed with it, for review.
+    assert claim.citations.count() == 1 and len(claim.proposal["parts"]["citations"]) == 2
+    latest = Version.objects.get_for_object(claim).first()
+    assert latest.revision.get_comment().endswith("claim citation added.")
+    # On an entry not yet published, it is written at once, and its history says so.
+    Claim.objects.filter(pk=claim.pk).update(status="draft", proposal=None, proposal_status="")
+    run_import(write(tmp_path, [citation]), "--update")
     assert claim.citations.count() == 2
     latest = Version.objects.get_for_object(claim).first()
     assert latest.revision.get_comment().endswith("citations added.")
@@ -456,12 +477,22 @@ def test_a_retracted_entry_without_a_correction_note_or_a_retraction_time_is_ref
     assert named + "A retracted entry needs the time it was retracted (retracted_at)." in message
 
 
-def test_an_existing_entry_retracted_by_the_file_without_a_note_is_refused_on_its_final_values(published, tmp_path):
+def test_an_import_never_changes_the_status_of_an_entry_here(published, tmp_path):
+    """An entry's review is this instance's: retracting, like verifying, is an editor's act here."""
     quote = find(published, "quotes.quote", "peace-and-dialogue")
     quote["fields"].update(status="retracted", retracted_at="2023-04-01T00:00:00Z")
-    del quote["fields"]["correction"]  # left to the database, which has none
-    message = refused(write(tmp_path, [quote]), "--update")
-    assert "quotes.quote “peace-and-dialogue” (object 1): A retracted entry needs a correction note" in message
+    del quote["fields"]["correction"]
+    out = run_import(write(tmp_path, [quote]), "--update")
+    assert "kept quotes.quote “peace-and-dialogue” (object 1): status, retracted_at as this instance has it" in out
+    assert Quote.objects.get(slug="peace-and-dialogue").status == "verified"
+
+
+def test_an_import_into_an_instance_with_entries_brings_a_verified_entry_for_review(published, tmp_path):
+    out = run_import(write(tmp_path, new_claim(published)))
+    claim = Claim.objects.get(slug="a-new-claim")
+    assert (claim.status, claim.verified_at, claim.publications.count()) == ("in_review", None, 0)
+    assert claim.submission_note.startswith("Verified in ")
+    assert "claims.claim “a-new-claim” is verified in the file: it arrives here in review" in out
 
 
 def test_a_verified_entry_without_its_verification_time_is_refused(published, tmp_path):
@@ -651,7 +682,7 @@ def test_an_existing_primary_key_import_refuses_it_or_with_update_records_the_ch
     claim, path = overwrite_by_pk(tmp_path)
     assert "the verified entry is already in the database with other values (statement)" in refused(path)
     run_import(path, "--update")
-    assert Claim.objects.get(pk=claim.pk).statement == "Overwritten."
+    assert Claim.objects.get(pk=claim.pk).proposal["fields"]["statement"] == "Overwritten."  # for review
     assert Version.objects.get_for_object(claim).count() == 2
 
 
