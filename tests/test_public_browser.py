@@ -51,7 +51,7 @@ def test_a_reader_filters_claims_opens_one_and_follows_an_excerpt_to_its_passage
 
     page.click("text=Putin praised China’s peace plan for Ukraine.")
     assert page.url.endswith("/claims/putin-praised-peace-plan/")
-    assert page.inner_text(".verdict") == "2 independent sources"
+    assert page.inner_text(".corroboration") == "2 independent sources"
     excerpt = page.locator(".evidence-supports .citation").first
     passage = excerpt.locator("blockquote").inner_text()
     excerpt.locator(".citation-source a").click()

@@ -69,9 +69,6 @@ class Agreement(Entry):
     def feed_title(self):
         return f"Agreement: {self.title}"
 
-    def feed_summary(self):
-        return self.summary or self.get_kind_display()
-
 
 class AgreementCitation(Citation):
     entry_field = "agreement"

@@ -372,6 +372,7 @@ class EntryAdmin(StampedAdmin):
         "review_note",
         "retracted_at",
         "correction",
+        "text_withheld",
     ]
     stamp_fields = [*StampedAdmin.stamp_fields, "version", *workflow_fields]
     record_fieldset = ("Workflow and record", {"classes": ["collapse"], "fields": stamp_fields})
@@ -428,11 +429,14 @@ class EntryAdmin(StampedAdmin):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)])
         note = request.POST.get("note", "")
+        withhold_text = bool(request.POST.get("withhold_text"))  # the retract page's checkbox
         errors = []
         if request.method == "POST":
             try:
                 version = request.POST.get("version", "")  # refused when missing, as in restore_view
-                workflow.apply(obj, name, request.user, note=note, expected_version=version)
+                workflow.apply(
+                    obj, name, request.user, note=note, expected_version=version, withhold_text=withhold_text
+                )
             except Conflict as conflict:
                 self.message_user(request, " ".join(conflict.messages), messages.ERROR)
                 return redirect(change_url)
@@ -450,6 +454,7 @@ class EntryAdmin(StampedAdmin):
             "errors": errors,
             "warnings": [] if errors else workflow.refusals(obj, transition, request.user, note="-"),
             "note": note,
+            "withhold_text": withhold_text,
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/editorial/transition.html", context)
@@ -462,6 +467,7 @@ class EntryAdmin(StampedAdmin):
     def run_transition(self, request, queryset, name):
         transition = workflow.TRANSITIONS[name]
         note = request.POST.get("note", "")
+        withhold_text = bool(request.POST.get("withhold_text"))  # the bulk retract page's checkbox
         if transition.needs_note and not request.POST.get("apply"):
             context = {
                 **self.admin_site.each_context(request),
@@ -476,7 +482,7 @@ class EntryAdmin(StampedAdmin):
         done, refused = 0, []
         for entry in queryset.order_by("pk"):
             try:
-                workflow.apply(entry, name, request.user, note=note)
+                workflow.apply(entry, name, request.user, note=note, withhold_text=withhold_text)
             except ValidationError as error:
                 refused.append(f"“{entry}”: {' '.join(error.messages)}")
             else:

@@ -106,8 +106,11 @@ def ensure_baseline(entry):
             reversion.add_to_revision(entry)
 
 
-def apply(entry, name, user, note="", expected_version=None):
+def apply(entry, name, user, note="", expected_version=None, withhold_text=False):
     """Apply the transition ``name`` to ``entry`` as ``user``; return the saved entry.
+
+    ``withhold_text`` (retract only): readers will see that the entry was retracted, and
+    the correction, but never again what it said.
 
     Raises ``models.Conflict`` when the entry changed since ``expected_version``, and
     ``ValidationError`` (with every reason) when a rule refuses it.
@@ -134,13 +137,15 @@ def apply(entry, name, user, note="", expected_version=None):
                 current.review_note = note.strip()
             elif transition.target == Status.RETRACTED:
                 current.retracted_at, current.correction = now, note.strip()
+                current.text_withheld = bool(withhold_text)
             if problems := current.record_problems():
                 raise ValidationError(problems)
             current.stamp(user)
             current.save()
             reversion.set_user(user)
+            withheld = " Its text is withheld from readers." if current.text_withheld and name == "retract" else ""
             reversion.set_comment(
-                f"{transition.done.capitalize()}." + (f" Note: {note.strip()}" if note.strip() else "")
+                f"{transition.done.capitalize()}.{withheld}" + (f" Note: {note.strip()}" if note.strip() else "")
             )
     return current
 
