@@ -10,6 +10,8 @@ from .models import SIGNED_LATEST_FIRST, Agreement, AgreementKind
 
 
 class AgreementSerializer(EntrySerializer):
+    """A verified agreement: what was signed, by whom, when and where, its corroboration and evidence."""
+
     title = serializers.CharField()
     agreement_kind = serializers.ChoiceField(source="kind", choices=AgreementKind.choices)
     documents = serializers.IntegerField(help_text="How many documents it stands for (14 agreements signed as one).")

@@ -49,6 +49,9 @@ class CrossReferenceSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(EntrySerializer):
+    """A verified claim: its statement and quantity, the editor's verdict beside its corroboration, why it is
+    disputed, its evidence, and the verified claims, quotes and agreements it is linked to."""
+
     statement = serializers.CharField()
     quantity = serializers.SerializerMethodField()
     event = Named(allow_null=True)

@@ -168,6 +168,9 @@ class PublicFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name, choices in self.load_choices().items():
             self.filters[name].extra["choices"] = choices
+            # A form field built before the choices were known (the API's OpenAPI description
+            # reads the class's filters' fields) would be copied with the filter, empty.
+            vars(self.filters[name]).pop("_field", None)
 
     def load_choices(self):
         """The choices, cached under the content version the page cache read for this

@@ -18,6 +18,8 @@ class SpeakerSerializer(serializers.Serializer):
 
 
 class QuoteSerializer(EntrySerializer):
+    """A verified quote: the words, who said them, when and where, its corroboration, evidence and links."""
+
     text = serializers.CharField(help_text="Verbatim, as the source prints it.")
     speaker = serializers.SerializerMethodField()
     said_on = serializers.DateField(allow_null=True)
