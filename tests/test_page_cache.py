@@ -298,3 +298,28 @@ def test_a_cached_page_is_not_served_to_a_host_that_is_not_allowed(client):
     url = verified_claim().get_absolute_url()
     assert client.get(url, HTTP_HOST="localhost").status_code == 200
     assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/corrections/", "/feeds/corrections/", "/api/", "/api/claims/", "/api/claims/{slug}/", "/api/schema/"]
+)
+def test_the_corrections_log_its_feed_and_the_api_are_cached_and_fresh_after_a_write(client, url):
+    from apps.editorial import workflow
+    from tests.builders import make_editor
+
+    claim = verified_claim("To be retracted")
+    url = url.format(slug=claim.slug)
+    first, _ = queries_for(client, url)
+    again, count = queries_for(client, url)
+    assert first.status_code == again.status_code == 200 and again.content == first.content
+    assert count == 1  # the content version: served from the cache
+    workflow.apply(claim, "retract", make_editor(), note="It was wrong.")
+    after, count = queries_for(client, url)
+    assert after.status_code == 410 or after["ETag"] != first["ETag"]  # cached under the new content version
+    if url.startswith(("/corrections/", "/feeds/corrections/")):
+        assert "To be retracted" in after.content.decode() and "To be retracted" not in first.content.decode()
+    elif url == "/api/claims/":
+        assert "To be retracted" in first.content.decode() and "To be retracted" not in after.content.decode()
+    elif url.startswith("/api/claims/"):
+        assert after.status_code == 410

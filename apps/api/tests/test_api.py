@@ -128,7 +128,7 @@ def test_a_detail_says_what_the_entry_page_says(client):
             conforms(data, component, described)
             page = html.page(client.get(entry.get_absolute_url()))
             assert data["url"] == f"http://testserver{entry.get_absolute_url()}"
-            assert data["corroboration"]["label"] == html.the_text(page, ".corroboration")
+            assert data["corroboration"]["label"] == html.the_text(page, ".corroboration .badge")
             # The page groups the evidence by stance, each group in the API's order.
             for stance in ("supports", "contradicts", "mentions"):
                 shown = [

@@ -169,7 +169,7 @@ def test_a_claim_page_shows_its_evidence_each_linking_to_the_highlighted_passage
     response = client.get(claim.get_absolute_url())
     body, page = response.content.decode(), html.page(response)
     assert html.the_text(page, "h1") == "Putin praised China’s peace plan for Ukraine."
-    assert html.the_text(page, ".corroboration") == "2 independent sources"
+    assert html.the_text(page, ".corroboration .badge") == "2 independent sources"
     for citation in claim.citations.all():
         assert f'href="/sources/{citation.source.slug}/#passage-{citation.start}-{citation.end}"' in body
         assert citation.passage in body

@@ -60,7 +60,7 @@ def test_the_rating_is_the_editors_credibility_grade_turned_so_that_more_is_true
     assert "2 independent sources" in rating["ratingExplanation"]
     page = html.page(response)
     assert html.the_text(page, ".verdict .verdict-name") == name
-    assert html.the_text(page, ".corroboration") == "2 independent sources"
+    assert html.the_text(page, ".corroboration .badge") == "2 independent sources"
 
 
 def test_a_claim_whose_truth_cannot_be_judged_carries_no_rating(client):

@@ -282,7 +282,7 @@ def test_people_organizations_and_events_known_only_from_unpublished_work_are_no
 def test_unpublished_contradiction_does_not_dispute_a_verified_claim(client, hidden):
     disputed_by_draft = hidden["corpus"]["claims"][2]
     response = client.get(disputed_by_draft.get_absolute_url())
-    assert html.the_text(html.page(response), ".corroboration") == "2 independent sources"
+    assert html.the_text(html.page(response), ".corroboration .badge") == "2 independent sources"
     assert not html.page(response).select(".disputes")
     assert "disputed" not in response.content.decode()
     listed = client.get("/claims/?corroboration=disputed").content.decode()
