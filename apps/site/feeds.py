@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.syndication.views import Feed
 from django.template.loader import select_template
 from django.urls import reverse
@@ -9,6 +11,14 @@ from apps.editorial.models import NEWEST_VERIFIED
 
 from .corrections import corrections
 
+# Characters XML 1.0 cannot carry. A text field may hold them (pasted from a word
+# processor, imported): the feed leaves them out rather than failing with a 500.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value):
+    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
+
 
 class ContentAtomFeed(Atom1Feed):
     """Atom with each entry's content: the item's description (HTML, from the feed's
@@ -18,8 +28,13 @@ class ContentAtomFeed(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         summary = item.get("summary")
-        super().add_item_elements(handler, {**item, "description": escape(summary) if summary else None})
-        handler.addQuickElement("content", item["description"], {"type": "html"})
+        shown = {
+            **item,
+            "title": xml_text(item["title"]),
+            "description": escape(xml_text(summary)) if summary else None,
+        }
+        super().add_item_elements(handler, shown)
+        handler.addQuickElement("content", xml_text(item["description"]), {"type": "html"})
 
 
 class VerifiedEntriesFeed(Feed):
