@@ -90,3 +90,18 @@ def test_other_transitions_offer_no_such_checkbox(client):
     client.post(url, {"version": claim.version, "note": "Needs a source.", "withhold_text": "1"})
     claim.refresh_from_db()
     assert (claim.status, claim.text_withheld) == ("draft", False)
+
+
+def test_restoring_an_earlier_version_does_not_give_the_withheld_text_back(client, verified):
+    """A restore writes back what people typed, never what the workflow keeps: the
+    withholding is the retraction's, like its note."""
+    from apps.editorial import history, workflow
+
+    editor = make_editor()
+    workflow.apply(verified, "retract", editor, note="A court ordered it withdrawn.", withhold_text=True)
+    before_retraction = Version.objects.get_for_object(verified).order_by("pk").first()
+    history.restore(Claim.objects.get(pk=verified.pk), before_retraction, editor)
+    verified.refresh_from_db()
+    assert (verified.status, verified.text_withheld) == ("retracted", True)
+    page = html.page(client.get("/claims/words-that-must-go/"))
+    assert not page.select(".retracted-text") and "Words that must go" not in html.text(page)
