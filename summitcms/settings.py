@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "apps.editorial",
     "apps.actors",
     "apps.events",
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "apps.site",
     "apps.desk",
     "apps.interchange",
+    "apps.api",
     "apps.synthetic",
     "django.contrib.sitemaps",
 ]
@@ -272,3 +275,27 @@ LOGGING = {
 # The four-eyes rule: an editor cannot verify an entry they created. A one-person team
 # may turn it off.
 SUMMITCMS_FOUR_EYES = envbool("SUMMITCMS_FOUR_EYES", True)
+
+# The JSON API (/api/, apps.api): anonymous and read-only, JSON only. No authentication
+# at all, so a signed-in editor's session gives it no more than a reader gets, and no
+# CSRF surface. One representation per address (no browsable HTML, no ?format=), as the
+# page cache, which keys by address, expects.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SummitCMS API",
+    "DESCRIPTION": (
+        "Read-only JSON of the verified claims, quotes and agreements, each with its evidence: "
+        "the same filters, order and pages as the lists on the site."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+}

@@ -20,6 +20,8 @@ urlpatterns = [
     path("sources/", include("apps.sources.urls")),
     path("events/", include("apps.events.urls")),
     path("", include("apps.actors.urls")),
+    # /api/: the read-only JSON API of verified entries, /api/schema/ its OpenAPI description
+    path("api/", include("apps.api.urls")),
     # The home page, search, the feed and the sitemaps.
     path("", include("apps.site.urls")),
 ]

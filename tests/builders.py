@@ -422,6 +422,9 @@ def make_summit_corpus():
         **at(9),
     )
     one_statement.topics.add(topics["diplomacy"])
+    one_statement.citations.filter(stance="contradicts").update(
+        note="Article 2 counts two joint statements; article 1 rests its one on unnamed media sources."
+    )
 
     peace_quote = make_quote(
         text="We’re always for peace and dialogue, and we firmly stand on the right side of history",
@@ -477,6 +480,17 @@ def make_summit_corpus():
         retracted_at=now,
         citations=[(b, "expected to exceed $200 billion this year")],
     )
+    # Retracted for a legal reason: readers may not read it again.
+    withheld = make_quote(
+        text="Russia and China can become world leaders",
+        slug="withdrawn-words",
+        speaker=putin,
+        status="retracted",
+        correction="Withdrawn by order of a court.",
+        retracted_at=now - timedelta(days=1),
+        text_withheld=True,
+        citations=[(b, "Russia and China can become world leaders in the fields of information technology")],
+    )
     # Topics, links and relations came after the entries: what was approved is what they show now.
     approved_as_shown()
     return {
@@ -489,5 +503,5 @@ def make_summit_corpus():
         "claims": [several, dozen, peace, trade, patrols, ai, one_statement],
         "quotes": [peace_quote, powers, energy],
         "agreements": [statement, fourteen],
-        "hidden": [draft, in_review, retracted],
+        "hidden": [draft, in_review, retracted, withheld],
     }

@@ -26,5 +26,7 @@ PAGE_TYPES = {
     "search-empty": "/search/",
     "search-too-long": "/search/?q=" + "x" * 201,
     "retracted": "/claims/retracted-200-billion/",
+    "retracted-withheld": "/quotes/withdrawn-words/",
+    "corrections": "/corrections/",
     "not-found": "/claims/draft-gas-shipments/",
 }

@@ -18,6 +18,7 @@ OTHER_APPS = [
     "desk",
     "interchange",
     "synthetic",
+    "api",
 ]
 
 

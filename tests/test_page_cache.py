@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.claims.models import Claim
 from apps.site.models import ContentVersion
+from tests import html
 from tests.builders import make_claim, make_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,15 @@ def test_an_edit_is_visible_on_the_very_next_request(client):
     assert "After the edit" in client.get(url).content.decode()
 
 
+def shown_as_retracted(client, url):
+    """The page of a retracted entry: 410 Gone, what it said only as retracted, no evidence."""
+    response = client.get(url)
+    page = html.page(response)
+    assert response.status_code == 410
+    assert not page.select(".evidence")
+    return html.the_text(page, ".retracted-text")
+
+
 @pytest.mark.django_db
 def test_a_retraction_removes_the_page_at_once(client):
     claim = verified_claim()
@@ -55,7 +65,7 @@ def test_a_retraction_removes_the_page_at_once(client):
     assert client.get(url).status_code == 200
     claim.status = "retracted"
     claim.save()
-    assert "Trade reached a record high." not in client.get(url).content.decode()
+    assert shown_as_retracted(client, url) == "Trade reached a record high."
 
 
 @pytest.mark.django_db
@@ -126,7 +136,7 @@ def test_a_retraction_by_another_process_is_visible_on_the_next_request(client, 
         f"from apps.claims.models import Claim; c = Claim.objects.get(pk={claim.pk}); c.status = 'retracted'; c.save()"
     )
     assert Claim.objects.get(pk=claim.pk).status == "retracted"
-    assert "Trade reached a record high." not in client.get(url).content.decode()
+    assert shown_as_retracted(client, url) == "Trade reached a record high."
 
 
 @pytest.mark.django_db(transaction=True)
@@ -288,3 +298,28 @@ def test_a_cached_page_is_not_served_to_a_host_that_is_not_allowed(client):
     url = verified_claim().get_absolute_url()
     assert client.get(url, HTTP_HOST="localhost").status_code == 200
     assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/corrections/", "/feeds/corrections/", "/api/", "/api/claims/", "/api/claims/{slug}/", "/api/schema/"]
+)
+def test_the_corrections_log_its_feed_and_the_api_are_cached_and_fresh_after_a_write(client, url):
+    from apps.editorial import workflow
+    from tests.builders import make_editor
+
+    claim = verified_claim("To be retracted")
+    url = url.format(slug=claim.slug)
+    first, _ = queries_for(client, url)
+    again, count = queries_for(client, url)
+    assert first.status_code == again.status_code == 200 and again.content == first.content
+    assert count == 1  # the content version: served from the cache
+    workflow.apply(claim, "retract", make_editor(), note="It was wrong.")
+    after, count = queries_for(client, url)
+    assert after.status_code == 410 or after["ETag"] != first["ETag"]  # cached under the new content version
+    if url.startswith(("/corrections/", "/feeds/corrections/")):
+        assert "To be retracted" in after.content.decode() and "To be retracted" not in first.content.decode()
+    elif url == "/api/claims/":
+        assert "To be retracted" in first.content.decode() and "To be retracted" not in after.content.decode()
+    elif url.startswith("/api/claims/"):
+        assert after.status_code == 410

@@ -5,7 +5,7 @@ answers). Each row is a request (a view, its method and data); its ``expect`` sa
 anonymous, a staff user with no permission, an analyst, an editor and a superuser, what
 the answer must be and whether the request may change anything. Beside the status, every
 cell checks that nothing unverified reaches someone who should not read it: a word found
-only in drafts, entries in review, a retracted claim and the people, event and
+only in drafts, entries in review, a claim retracted with its text withheld and the people, event and
 organization only they name (``SECRET``) must not be in the response (nor in a
 redirect's address) to anonymous or to staff without permission, in any error page, nor
 on any public page for anyone, a superuser included.
@@ -544,6 +544,16 @@ PUBLIC = [
     ("claim draft", "/claims/zanzibarian-draft-claim/", MISSING, ""),
     ("claim in review", "/claims/zanzibarian-claim-in-review/", MISSING, ""),
     ("claim retracted", "/claims/zanzibarian-retracted-claim/", GONE, "The figure was misread."),
+    ("corrections", "/corrections/", SHOWN, "The figure was misread."),
+    ("corrections feed", "/feeds/corrections/", SHOWN, "The figure was misread."),
+    ("api", "/api/", SHOWN, "/api/claims/"),
+    ("api claims", "/api/claims/", SHOWN, PUBLISHED),
+    ("api claim published", "/api/claims/published-claim/", SHOWN, PUBLISHED),
+    ("api claim draft", "/api/claims/zanzibarian-draft-claim/", MISSING, ""),
+    ("api claim retracted", "/api/claims/zanzibarian-retracted-claim/", GONE, "was retracted"),
+    ("api quotes", "/api/quotes/", SHOWN, "published-quote"),
+    ("api agreements", "/api/agreements/", SHOWN, "Published agreement"),
+    ("api schema", "/api/schema/", SHOWN, "openapi"),
     ("quote published", "/quotes/published-quote/", SHOWN, "Said at the port"),
     ("quote draft", "/quotes/zanzibarian-draft-quote/", MISSING, ""),
     ("quote in review", "/quotes/zanzibarian-quote-in-review/", MISSING, ""),
@@ -664,12 +674,15 @@ def build():
     w.claim_own = make_claim(
         statement=f"{SECRET} editor's claim", status="in_review", created_by=editor, citations=cite
     )
+    # Withheld: readers never read its words (one that is not shows them, marked as
+    # retracted, on its page and the corrections log: test_public_leaks covers that).
     make_claim(
         statement=f"{SECRET} retracted claim",
         slug="zanzibarian-retracted-claim",
         status="retracted",
         retracted_at=now,
         correction="The figure was misread.",
+        text_withheld=True,
         **hidden,
     )
     w.relation = ClaimRelation.objects.create(

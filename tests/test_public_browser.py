@@ -51,7 +51,7 @@ def test_a_reader_filters_claims_opens_one_and_follows_an_excerpt_to_its_passage
 
     page.click("text=Putin praised China’s peace plan for Ukraine.")
     assert page.url.endswith("/claims/putin-praised-peace-plan/")
-    assert page.inner_text(".verdict") == "2 independent sources"
+    assert page.inner_text(".corroboration .badge") == "2 independent sources"
     excerpt = page.locator(".evidence-supports .citation").first
     passage = excerpt.locator("blockquote").inner_text()
     excerpt.locator(".citation-source a").click()
@@ -120,3 +120,30 @@ def test_screenshots_of_every_kind_of_page_on_a_desktop_and_a_phone(browser, liv
         assert [p for p in problems if "status of 4" not in p] == []  # 400/404/410 pages log their status
         context.close()
     assert overflowing == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_the_filters_fold_behind_one_control_and_stay_open_on_a_desktop(browser, live_server):
+    make_summit_corpus()
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/claims/")
+    assert not page.locator("#id_topic").is_visible()
+    # The first screen shows the list, not the form.
+    first = page.locator(".entry-list .entry-title").first.bounding_box()
+    assert first["y"] + first["height"] <= 844
+    page.click("summary:has-text('Filter and sort')")
+    assert page.locator("#id_topic").is_visible()
+    page.select_option("#id_topic", label="Trade")
+    page.click("button:has-text('Apply')")
+    assert page.locator(".entry-list .entry-title").all_inner_texts() == [
+        "China’s trade with Russia reached a record high in 2022, up 30 %."
+    ]
+    assert page.inner_text(".filters-fold > summary").endswith("Filter and sort (1 in use)")
+    phone.close()
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = desktop.new_page()
+    page.goto(f"{live_server.url}/claims/")
+    assert page.locator("#id_topic").is_visible() and not page.locator(".filters-fold > summary").is_visible()
+    desktop.close()

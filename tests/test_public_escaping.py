@@ -10,9 +10,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from apps.editorial.models import Topic
+from apps.site.feeds import NOT_IN_XML
 from tests.builders import (
     make_agreement,
     make_claim,
@@ -72,6 +74,7 @@ SHOWN = [
     "agreement-summary",
     "agreement-place",
     "retracted-correction",
+    "retracted-statement",
 ]
 # Each formula start once or more, so that every one is seen neutralised in the CSV.
 STARTS = dict(zip(SHOWN, ["=", "+", "-", "@", "\t", "\r"] * 4, strict=False))
@@ -129,6 +132,7 @@ def hostile_site():
         attributed_to=person,
         event=event,
         citations=[(source, payload("source-body"))],
+        credibility=2,  # judged: its page carries a ClaimReview
         **verified,
     )
     citation = claim.citations.get()
@@ -158,6 +162,7 @@ def hostile_site():
     agreement.signatories.add(person)
     agreement.topics.add(topic)
     make_claim(
+        statement=payload("retracted-statement"),
         slug="hostile-retracted",
         status="retracted",
         retracted_at=now,
@@ -186,6 +191,7 @@ PAGES = [
     "/organizations/hostile-outlet/",
     "/events/hostile-event/",
     "/claims/hostile-retracted/",
+    "/corrections/",
     "/search/?q=alert",
 ]
 
@@ -278,8 +284,23 @@ def test_the_feed_carries_the_text_as_text(client, hostile_site):
         f"Quote: {payload('person-name')}: “{payload('quote-text')}”",
         f"Agreement: {payload('agreement-title')}",
     }
-    summaries = {entry.find(f"{ATOM}summary").text for entry in entries}
-    assert payload("quote-context").replace("\r", "\n") in summaries and payload("agreement-summary") in summaries
+    # The content is HTML: read as a feed reader reads it, the text is all there, as text
+    # (less what XML cannot carry: control characters).
+    contents = [BeautifulSoup(entry.find(f"{ATOM}content").text, "html.parser") for entry in entries]
+    assert not any(content.select("script, img") for content in contents)
+    texts = " ".join(content.get_text() for content in contents)
+    for label in ["quote-context", "agreement-summary", "agreement-place", "citation-note"]:
+        assert NOT_IN_XML.sub("", payload(label)).replace("\r", "\n") in texts, label
+
+
+def test_the_corrections_feed_carries_the_text_as_text(client, hostile_site):
+    response = client.get("/feeds/corrections/")
+    assert b"<script" not in response.content and b"<img" not in response.content
+    (entry,) = ET.fromstring(response.content).findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == f"Claim retracted: {payload('retracted-statement')}"
+    content = BeautifulSoup(entry.find(f"{ATOM}content").text, "html.parser")
+    assert not content.select("script, img")
+    assert content.blockquote.get_text() == payload("retracted-statement")
 
 
 @pytest.mark.parametrize("path", ["/claims/", "/quotes/", "/agreements/", "/sources/", "/people/", "/organizations/"])

@@ -3,7 +3,7 @@
 The test defines a throwaway kind (notes, with their citations), creates its tables,
 registers it as an entry app would, gives it an admin and its own public list, and finds
 it in every part that spans the kinds of entry: the review queue, the feed, the sitemap,
-the home page, the export, the groups and check_corpus.
+the home page, the corrections log, the export, the groups and check_corpus.
 """
 
 import json
@@ -155,6 +155,23 @@ def test_a_registered_kind_is_found_by_every_part_that_spans_the_kinds(client, a
     home = html.fromstring(client.get("/").content)
     counts = [" ".join(li.text_content().split()) for li in home.xpath('//ul[@class="counts"]/li')]
     assert "1 verified note" in counts
+
+    make_note(
+        Note,
+        NoteCitation,
+        "A note withdrawn",
+        "retracted",
+        source,
+        correction="It was wrong.",
+        retracted_at=timezone.now(),
+    )
+    log = html.fromstring(client.get("/corrections/").content)
+    assert [" ".join(e.text_content().split()) for e in log.xpath('//*[contains(@class, "retracted-text")]')] == [
+        "A note withdrawn"
+    ]
+    assert log.xpath('//h2[@class="correction-title"]/a/@href') == ["/notes/a-note-withdrawn/"]
+    # A kind that gives the API no serializer is not in it.
+    assert "notes" not in json.loads(client.get("/api/").content)["entries"]
 
     out = StringIO()
     call_command("export_fixtures", stdout=out, stderr=StringIO())

@@ -158,12 +158,18 @@ def test_an_analysts_contradiction_waits_for_review_on_both_pages(verified_claim
     assert response.status_code == 200 and not ClaimRelation.objects.exists()
     for entry in (claim, other):
         _, page = public(entry)
-        assert page.xpath('//p[@class="verdict"]')[0].text_content().strip() != "disputed"
+        assert (
+            page.xpath('//p[@class="corroboration"]//*[contains(@class, "badge")]')[0].text_content().strip()
+            != "disputed"
+        )
     step(signed_in(analyst), claim, "submit")
     step(signed_in(editor), claim, "verify")
     for entry in (claim, other):
         _, page = public(entry)
-        assert page.xpath('//p[@class="verdict"]')[0].text_content().strip() == "disputed"
+        assert (
+            page.xpath('//p[@class="corroboration"]//*[contains(@class, "badge")]')[0].text_content().strip()
+            == "disputed"
+        )
 
 
 def test_a_bulk_verify_acts_only_on_the_version_the_editor_saw():
@@ -317,7 +323,9 @@ def test_an_import_adding_contradicting_evidence_to_a_published_claim_proposes_i
     assert claim.citations.count() == 1 and claim.stored_corroboration().label == "1 source"
     assert [row["fields"]["stance"] for row in claim.proposal["parts"]["citations"]] == ["supports", "contradicts"]
     _, page = public(claim)
-    assert page.xpath('//p[@class="verdict"]')[0].text_content().strip() == "1 source"
+    assert (
+        page.xpath('//p[@class="corroboration"]//*[contains(@class, "badge")]')[0].text_content().strip() == "1 source"
+    )
 
 
 def test_an_import_never_publishes_a_draft(verified_claim, tmp_path):

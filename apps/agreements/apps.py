@@ -9,11 +9,15 @@ class AgreementsConfig(AppConfig):
         from apps.editorial import registry
         from apps.search.index import Searched
 
+        from .filters import AgreementFilter
         from .models import Agreement
+        from .serializers import AgreementSerializer
 
         registry.register(
             registry.EntryType(
                 Agreement,
+                filterset=AgreementFilter,
+                serializer=AgreementSerializer,
                 headline_field="title",
                 search=Searched(
                     A=["title"],

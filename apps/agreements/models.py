@@ -70,9 +70,6 @@ class Agreement(Entry):
     def feed_title(self):
         return f"Agreement: {self.title}"
 
-    def feed_summary(self):
-        return self.summary or self.get_kind_display()
-
     def clean(self):
         # The check constraint ``agreement_documents_positive``, in words: a form and an
         # import say this rather than the constraint's name.

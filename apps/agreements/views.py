@@ -16,6 +16,7 @@ def names(objects):
 class AgreementListView(PublicListView):
     filterset_class = AgreementFilter
     csv_name = "agreements"
+    csv_evidence = True
     csv_columns = [
         ("url", absolute),
         ("title", lambda a, r: a.title),
@@ -31,7 +32,12 @@ class AgreementListView(PublicListView):
     ]
 
     def get_queryset(self):
-        agreements = Agreement.objects.public().with_evidence().select_related("event").order_by(*SIGNED_LATEST_FIRST)
+        agreements = (
+            Agreement.objects.public()
+            .with_evidence("source__outlet")
+            .select_related("event")
+            .order_by(*SIGNED_LATEST_FIRST)
+        )
         if self.wants_csv():
             return agreements.prefetch_related(
                 Prefetch("parties", Organization.objects.order_by("name", "slug")),

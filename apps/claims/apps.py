@@ -9,11 +9,15 @@ class ClaimsConfig(AppConfig):
         from apps.editorial import registry
         from apps.search.index import Searched
 
+        from .filters import ClaimFilter
         from .models import Claim
+        from .serializers import ClaimSerializer
 
         registry.register(
             registry.EntryType(
                 Claim,
+                filterset=ClaimFilter,
+                serializer=ClaimSerializer,
                 parts=("relations_from",),
                 shown_with=("event", "attributed_to"),
                 headline_field="statement",

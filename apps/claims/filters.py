@@ -71,7 +71,7 @@ class ClaimFilter(PublicFilterSet):
         # An event's claims include those of its parts (the talks, the state dinner).
         return queryset.filter(Q(event__slug=value) | Q(event__parent__slug=value))
 
-    def filter_outlet(self, queryset, name, value):
+    def filter_outlet(self, queryset, name, value: str):  # the type: for the API's OpenAPI description
         return queryset.filter(Exists(ClaimCitation.objects.filter(claim=OuterRef("pk"), source__outlet__slug=value)))
 
     def filter_reported(self, queryset, name, value):

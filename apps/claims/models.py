@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.utils.text import Truncator
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
 from apps.editorial.models import (
+    Dispute,
     Entry,
     EntryManager,
     EntryQuerySet,
@@ -18,6 +21,7 @@ from apps.editorial.models import (
 from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
+from summitcms.lib import numbers
 
 
 class Credibility(models.IntegerChoices):
@@ -29,6 +33,33 @@ class Credibility(models.IntegerChoices):
     DOUBTFUL = 4, "4 – doubtful"
     IMPROBABLE = 5, "5 – improbable"
     CANNOT_BE_JUDGED = 6, "6 – truth cannot be judged"
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The editor's assessment of a claim as a verdict (schema.org ``Rating``).
+
+    From the information credibility grade (NATO/Admiralty scale), turned so that more is
+    truer, as ClaimReview expects: ``value`` = 6 − grade, from ``worst`` 1 (grade 5,
+    improbable) to ``best`` 5 (grade 1, confirmed by other sources). Grade 6, "truth
+    cannot be judged", is no verdict: no rating.
+    """
+
+    grade: int
+    name: str  # the verdict in words: "Probably true"
+
+    best = 5
+    worst = 1
+    NAMES = {1: "Confirmed", 2: "Probably true", 3: "Possibly true", 4: "Doubtful", 5: "Improbable"}
+    SCALE = "1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable"
+
+    @classmethod
+    def of(cls, grade):
+        return cls(grade=grade, name=cls.NAMES[grade]) if grade in cls.NAMES else None
+
+    @property
+    def value(self):
+        return 6 - self.grade
 
 
 class QuantityQualifier(models.TextChoices):
@@ -60,6 +91,29 @@ class ClaimQuerySet(EntryQuerySet):
 
     def for_review(self):
         return self.with_contradiction()
+
+    def with_disputes(self):
+        return self.with_public_relations()
+
+    def with_public_relations(self):
+        """Prefetch each claim's relations to and from *verified* claims, with those claims
+        (``Claim.public_relations``, ``disputes()``): two queries however many claims."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "relations_from",
+                ClaimRelation.objects.filter(to_claim__status=Status.VERIFIED)
+                .select_related("to_claim")
+                .order_by("kind", "to_claim__slug"),
+                to_attr="public_relations_from",
+            ),
+            models.Prefetch(
+                "relations_to",
+                ClaimRelation.objects.filter(from_claim__status=Status.VERIFIED)
+                .select_related("from_claim")
+                .order_by("kind", "from_claim__slug"),
+                to_attr="public_relations_to",
+            ),
+        )
 
     def public(self):
         """Verified claims, with ``contradicted`` annotated as readers may see it (see above)."""
@@ -150,7 +204,9 @@ class Claim(Entry):
         return f"Claim: {self.statement}"
 
     def feed_summary(self):
-        return self.quantity_display or self.statement
+        rating = self.rating
+        verdict = rating.name if rating else "The truth cannot be judged"
+        return f"Assessment: {verdict}. {super().feed_summary()}"
 
     def clean(self):
         if self.quantity is None and (self.quantity_unit or self.quantity_qualifier):
@@ -176,12 +232,51 @@ class Claim(Entry):
 
     @property
     def quantity_display(self):
+        """The quantity as a report writes it: "more than $200 billion (2023)",
+        "about two-thirds (66.7 %) of bilateral trade"."""
         if self.quantity is None:
             return ""
-        number = f"{self.quantity.normalize():,f}"
-        parts = [self.get_quantity_qualifier_display() if self.quantity_qualifier else "", number, self.quantity_unit]
-        shown = " ".join(p for p in parts if p)
+        qualifier = self.get_quantity_qualifier_display() if self.quantity_qualifier else ""
+        shown = " ".join(p for p in [qualifier, numbers.amount(self.quantity, self.quantity_unit)] if p)
         return f"{shown} ({self.quantity_period})" if self.quantity_period else shown
+
+    def disputes(self):
+        """Contradicting passages, then the verified claims recorded as contradicting this
+        one (or that it contradicts), each with the relation's note. Reads the relations
+        that ``ClaimQuerySet.with_public_relations()`` prefetches (a query each without)."""
+        relations = [(r, r.to_claim) for r in self.public_relations("from")] + [
+            (r, r.from_claim) for r in self.public_relations("to")
+        ]
+        return super().disputes() + [
+            Dispute(reason=relation.note, other=other)
+            for relation, other in relations
+            if relation.kind == RelationKind.CONTRADICTS
+        ]
+
+    def cross_references(self):
+        """``[CrossReference]``: this claim's relations to verified claims, each read from
+        this claim's side ("A contradicts B" is, on B's page, "contradicted by A")."""
+        return [
+            CrossReference(r.kind, r.get_kind_display(), r.to_claim, r.note) for r in self.public_relations("from")
+        ] + [CrossReference(r.kind, PASSIVE[r.kind], r.from_claim, r.note) for r in self.public_relations("to")]
+
+    def public_relations(self, direction):
+        """This claim's relations ``"from"`` it or ``"to"`` it whose other claim is verified."""
+        prefetched = getattr(self, f"public_relations_{direction}", None)
+        if prefetched is not None:
+            return prefetched
+        other = "to_claim" if direction == "from" else "from_claim"
+        return list(
+            getattr(self, f"relations_{direction}")
+            .filter(**{f"{other}__status": Status.VERIFIED})
+            .select_related(other)
+            .order_by("kind", f"{other}__slug")
+        )
+
+    @property
+    def rating(self):
+        """The editor's verdict in ClaimReview's terms, or None when the truth cannot be judged."""
+        return Rating.of(self.credibility)
 
 
 class ClaimCitation(Citation):
@@ -204,6 +299,21 @@ class RelationKind(models.TextChoices):
     CONTRADICTS = "contradicts", "contradicts"
     REFINES = "refines", "refines"
     DUPLICATES = "duplicates", "duplicates"
+
+
+PASSIVE = {
+    RelationKind.CONTRADICTS: "contradicted by",
+    RelationKind.REFINES: "refined by",
+    RelationKind.DUPLICATES: "duplicated by",
+}
+
+
+@dataclass(frozen=True)
+class CrossReference:
+    kind: str  # contradicts, refines, duplicates
+    label: str  # as read from this claim: "refines", "refined by"
+    claim: object  # the other claim
+    note: str
 
 
 class ClaimRelationManager(models.Manager):

@@ -420,6 +420,7 @@ class EntryAdmin(StampedAdmin):
         "proposal_status",
         "retracted_at",
         "correction",
+        "text_withheld",
     ]
     stamp_fields = [*StampedAdmin.stamp_fields, "version", *workflow_fields]
     record_fieldset = ("Workflow and record", {"classes": ["collapse"], "fields": stamp_fields})
@@ -580,12 +581,21 @@ class EntryAdmin(StampedAdmin):
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)])
         note = request.POST.get("note", "")
         kind = request.POST.get("kind", "")
+        withhold_text = bool(request.POST.get("withhold_text"))  # the retract page's checkbox
         errors = []
         if request.method == "POST":
             try:
                 version = request.POST.get("version", "")  # refused when missing, as in restore_view
                 kind = ProposalKind.CORRECTION if kind == ProposalKind.CORRECTION else ""
-                workflow.apply(obj, name, request.user, note=note, expected_version=version, kind=kind)
+                workflow.apply(
+                    obj,
+                    name,
+                    request.user,
+                    note=note,
+                    expected_version=version,
+                    kind=kind,
+                    withhold_text=withhold_text,
+                )
             except Conflict as conflict:
                 self.message_user(request, " ".join(conflict.messages), messages.ERROR)
                 return redirect(change_url)
@@ -604,6 +614,7 @@ class EntryAdmin(StampedAdmin):
             "warnings": [] if errors else workflow.refusals(obj, transition, request.user, note="-"),
             "note": note,
             "kind": kind,
+            "withhold_text": withhold_text,
             "change_url": change_url,
             "differences": self.differences(obj) if name in ("verify", "send_back", "submit", "withdraw") else None,
             "contributors": contributor_names(obj),
@@ -623,6 +634,7 @@ class EntryAdmin(StampedAdmin):
     def run_transition(self, request, queryset, name):
         transition = workflow.TRANSITIONS[name]
         note = request.POST.get("note", "")
+        withhold_text = bool(request.POST.get("withhold_text"))  # the bulk retract page's checkbox
         if transition.needs_note and not request.POST.get("apply"):
             context = {
                 **self.admin_site.each_context(request),
@@ -647,7 +659,7 @@ class EntryAdmin(StampedAdmin):
             if seen is None and name == "verify":
                 seen = ""  # refused: the page did not say which version it showed
             try:
-                workflow.apply(entry, name, request.user, note=note, expected_version=seen)
+                workflow.apply(entry, name, request.user, note=note, expected_version=seen, withhold_text=withhold_text)
             except ValidationError as error:
                 refused.append(f"“{entry}”: {' '.join(error.messages)}")
             else:

@@ -24,6 +24,7 @@ WORKFLOW_FIELDS = {
     "review_note",
     "retracted_at",
     "correction",
+    "text_withheld",
     "version",
 }
 STAMP_FIELDS = {"created_by", "created_at", "updated_by", "updated_at"}

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -199,6 +201,14 @@ class EntryQuerySet(models.QuerySet):
         """What readers may see: verified entries only (claims add what ``corroboration()`` needs)."""
         return self.verified()
 
+    def retracted(self):
+        return self.filter(status=Status.RETRACTED)
+
+    def with_disputes(self):
+        """Prefetch what ``disputes()`` reads beside the evidence (``with_evidence()``):
+        nothing more here; claims add their relations to other verified claims."""
+        return self
+
     def with_evidence(self, *source_related):
         """Prefetch what ``corroboration()`` and an evidence list read, in two queries however
         many entries and citations there are: the citations with their sources (and
@@ -238,6 +248,17 @@ class EntryManager(SlugNaturalKeyManager.from_queryset(EntryQuerySet)):
     pass
 
 
+@dataclass(frozen=True)
+class Dispute:
+    """One reason an entry is disputed: a passage that contradicts it (``citation``), or
+    another entry recorded as contradicting it (``other``), with the note the analyst wrote
+    on that citation or relation ("" when none was written)."""
+
+    reason: str
+    citation: object = None
+    other: object = None
+
+
 class CorroborationLevel(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
     NONE = "none", "No source"
@@ -266,6 +287,12 @@ class Entry(TracksLoaded, Stamped):
     retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
     correction = models.TextField(
         "correction note", blank=True, editable=False, help_text="Shown to readers in place of a retracted entry."
+    )
+    # Set by the retract transition (``workflow.apply``) when the entry's words must not be
+    # shown again (a legal reason): readers see that it was retracted and the correction, never
+    # what it said. The desk keeps the text.
+    text_withheld = models.BooleanField(
+        "text withheld", default=False, editable=False, help_text="Retracted with its text withheld from readers."
     )
     notes = models.TextField("internal notes", blank=True, help_text="For the desk only; never shown to readers.")
     # A published entry's next version while it waits for review (``apps.editorial.changes``):
@@ -330,6 +357,7 @@ class Entry(TracksLoaded, Stamped):
     # This instance's review of the entry: an import never changes them on an entry it has.
     WORKFLOW_FIELDS = (
         "status",
+        "text_withheld",
         "verified_by",
         "verified_at",
         "submitted_at",
@@ -378,11 +406,18 @@ class Entry(TracksLoaded, Stamped):
         """The entry in a line of a list (its statement, its words, its title)."""
         return str(self)
 
+    @property
+    def said(self):
+        """What the entry said, in full, as readers read it (the corrections log and a
+        retracted entry's page show it; quotes add who said it)."""
+        return self.heading
+
     def feed_title(self):
         return f"{self._meta.verbose_name.capitalize()}: {self}"
 
     def feed_summary(self):
-        return str(self)
+        """A line of plain text beside the title in the feed (its content has the rest)."""
+        return f"Corroboration: {self.corroboration().label}."
 
     def supporting_citations(self, citations=None):
         """The citations that support this entry, among ``citations`` (by default its own,
@@ -464,6 +499,12 @@ class Entry(TracksLoaded, Stamped):
     def is_contradicted(self):
         """Whether another entry is recorded as contradicting this one (claims override)."""
         return False
+
+    def disputes(self):
+        """Why readers see this entry as disputed: ``[Dispute]``, a contradicting passage
+        with the note the analyst wrote on it (claims add the verified claims recorded as
+        contradicting them). Reads the prefetched citations (``with_evidence()``)."""
+        return [Dispute(reason=c.note, citation=c) for c in self.citations.all() if c.stance == "contradicts"]
 
     # ``{field name: (what it is to this entry, what it names)}`` where the field's own
     # names would read badly in a sentence ("its speaker, the joint statement …").

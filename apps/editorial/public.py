@@ -2,8 +2,10 @@
 
 Lists: django-filter filters kept in the URL, a 400 with the form's errors for a bad
 value, a page number that is out of range or not a number falls back to a real page,
-``?format=csv`` downloads the whole filtered list. Detail pages: only verified
-entries; a retracted one answers 410 Gone with its correction note and nothing else.
+``?format=csv`` downloads the whole filtered list (an entry's evidence with it: one row
+per entry and citation). Detail pages: only verified entries; a retracted one answers
+410 Gone with what it said, marked as retracted (unless its text is withheld), and the
+correction.
 """
 
 import csv
@@ -23,7 +25,8 @@ from django.shortcuts import render
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
-from .models import PublicationKind, Status
+from . import registry
+from .models import PublicationKind
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection); OWASP
 # adds tab and carriage return, which no cell should begin with either.
@@ -166,6 +169,9 @@ class PublicFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name, choices in self.load_choices().items():
             self.filters[name].extra["choices"] = choices
+            # A form field built before the choices were known (the API's OpenAPI description
+            # reads the class's filters' fields) would be copied with the filter, empty.
+            vars(self.filters[name]).pop("_field", None)
 
     def load_choices(self):
         """The choices, cached under the content version the page cache read for this
@@ -179,6 +185,17 @@ class PublicFilterSet(django_filters.FilterSet):
             choices = load_choices(self.choice_specs())
             cache.set(key, choices, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return choices
+
+    def shown_fields(self):
+        """The form's fields a reader can use: a select box with no choice at all (no
+        source has an outlet yet) is left out, unless it holds a refused value to correct."""
+        return [
+            field
+            for field in self.form
+            if field.errors
+            or not isinstance(self.filters[field.name], django_filters.ChoiceFilter)
+            or self.filters[field.name].extra.get("choices")
+        ]
 
     def count_as_shown(self, count):
         """The number of matches as readers should read it. A filter whose matches are
@@ -224,15 +241,41 @@ class _Echo:
         return value
 
 
+def absolute(obj, request):
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def source_published_on(citation, request):
+    return citation.source.published_on.isoformat() if citation.source.published_on else ""
+
+
+# The evidence of an entry in a CSV download, after the entry's own columns: one row per
+# entry and citation (the entry's columns repeated on each), in the order the entry's page
+# shows its citations. The order is documented in the README.
+EVIDENCE_CSV_COLUMNS = [
+    ("source_title", lambda c, r: c.source.title),
+    ("source_outlet", lambda c, r: c.source.outlet.name if c.source.outlet_id else ""),
+    ("source_published_on", source_published_on),
+    ("source_url", lambda c, r: web_url(c.source.url)),
+    ("passage", lambda c, r: c.passage),
+    ("stance", lambda c, r: c.stance),
+    ("note", lambda c, r: c.note),
+    ("passage_url", absolute),
+]
+
+
 class PublicListView(FilterMixin, ListView):
     """A filtered, ordered, paginated list; ``?format=csv`` for all of it as CSV.
 
-    ``csv_columns``: ``[(header, function(object, request))]``.
+    ``csv_columns``: ``[(header, function(object, request))]``. ``csv_evidence``: each
+    object is an entry whose citations (with ``source__outlet``, as ``with_evidence``
+    prefetches them) follow in ``EVIDENCE_CSV_COLUMNS``, one row per citation.
     """
 
     paginate_by = 25
     csv_columns = ()
     csv_name = "list"
+    csv_evidence = False
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
@@ -266,12 +309,19 @@ class PublicListView(FilterMixin, ListView):
 
     def csv_response(self):
         columns, request = self.csv_columns, self.request
+        evidence = EVIDENCE_CSV_COLUMNS if self.csv_evidence else []
         writer = csv.writer(_Echo())
 
         def rows():
-            yield writer.writerow([header for header, _ in columns])
+            yield writer.writerow([header for header, _ in [*columns, *evidence]])
             for obj in self.object_list.iterator(chunk_size=500):
-                yield writer.writerow([neutralise(value(obj, request)) for _, value in columns])
+                cells = [neutralise(value(obj, request)) for _, value in columns]
+                if not evidence:
+                    yield writer.writerow(cells)
+                    continue
+                for citation in obj.citations.all() or [None]:
+                    cited = [neutralise(value(citation, request)) if citation else "" for _, value in evidence]
+                    yield writer.writerow(cells + cited)
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
@@ -279,7 +329,8 @@ class PublicListView(FilterMixin, ListView):
 
 
 class PublicDetailView(DetailView):
-    """A verified entry. A retracted one: 410 Gone with its correction note, no content."""
+    """A verified entry. A retracted one: 410 Gone with what it said, marked as retracted
+    (unless its text is withheld), and its correction; no evidence, nothing it names."""
 
     def get(self, request, *args, **kwargs):
         try:
@@ -287,8 +338,9 @@ class PublicDetailView(DetailView):
         except Http404:
             model = self.get_queryset().model
             retracted = (
-                model.objects.filter(slug=kwargs.get("slug"), status=Status.RETRACTED)
-                .only("slug", "retracted_at", "correction")
+                model.objects.retracted()
+                .filter(slug=kwargs.get("slug"))
+                .select_related(*registry.entry_type(model).shown_with)
                 .first()
             )
             if retracted is None:
@@ -315,10 +367,6 @@ def first(queryset, limit=50):
     """
     rows = list(queryset[: limit + 1])
     return rows[:limit], len(rows) > limit
-
-
-def absolute(obj, request):
-    return request.build_absolute_uri(obj.get_absolute_url())
 
 
 def evidence_by_stance(citations):

@@ -41,6 +41,12 @@ class EntryType:
     item_template: str = ""
     # The URL name of its public list: ``<app label>:list`` unless given.
     list_url_name: str = ""
+    # The filters of its public list (a django-filter ``PublicFilterSet``): the list page
+    # and the JSON API read the same ones.
+    filterset: type = None
+    # How the JSON API shows it (an ``editorial.serializers.EntrySerializer``); a kind
+    # without one is not in the API.
+    serializer: type = None
 
     @property
     def label(self):

@@ -135,12 +135,15 @@ def ensure_baseline(entry):
             reversion.add_to_revision(entry)
 
 
-def apply(entry, name, user, note="", expected_version=None, kind=""):
+def apply(entry, name, user, note="", expected_version=None, kind="", withhold_text=False):
     """Apply the transition ``name`` to ``entry`` as ``user``; return the saved entry.
 
     ``kind``, when a change to a published entry is submitted: an update or a correction
-    (the published version was wrong; readers find it in the corrections). Raises
-    ``models.Conflict`` when the entry changed since ``expected_version``, and
+    (the published version was wrong; readers find it in the corrections).
+    ``withhold_text`` (retract only): readers will see that the entry was retracted, and
+    the correction, but never again what it said.
+
+    Raises ``models.Conflict`` when the entry changed since ``expected_version``, and
     ``ValidationError`` (with every reason) when a rule refuses it.
     """
     transition = TRANSITIONS[name]
@@ -175,6 +178,7 @@ def apply(entry, name, user, note="", expected_version=None, kind=""):
             elif name == "retract":
                 clear_proposal(current)
                 current.status, current.retracted_at, current.correction = Status.RETRACTED, now, note
+                current.text_withheld = bool(withhold_text)
                 record_publication(current, user, now, PublicationKind.RETRACTION, reason=note)
             elif name == "withdraw":
                 clear_proposal(current)
@@ -186,7 +190,8 @@ def apply(entry, name, user, note="", expected_version=None, kind=""):
             current.stamp(user)
             current.save()
             reversion.set_user(user)
-            reversion.set_comment(f"{transition.done.capitalize()}." + (f" Note: {note}" if note else ""))
+            withheld = " Its text is withheld from readers." if current.text_withheld and name == "retract" else ""
+            reversion.set_comment(f"{transition.done.capitalize()}.{withheld}" + (f" Note: {note}" if note else ""))
     return current
 
 

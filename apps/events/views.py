@@ -4,6 +4,7 @@ from django.db.models import F
 from django.views.generic import DetailView
 
 from apps.agreements.models import Agreement
+from apps.claims.differences import where_sources_differ
 from apps.claims.models import Claim
 from apps.editorial.public import count_of, first
 from apps.quotes.models import Quote
@@ -14,6 +15,9 @@ from .models import Event
 # this many sources, those citing most of the claims shown.
 MATRIX_ROWS = 100
 MATRIX_COLUMNS = 12
+# Where the sources about the event differ: at most this many (the claims list has every
+# disputed claim).
+DIFFERENCES = 10
 STANCE_ORDER = ["supports", "contradicts", "mentions"]
 
 
@@ -72,6 +76,8 @@ class EventDetailView(DetailView):
         context["matrix_sources"], context["matrix_rows"], context["more_sources"] = coverage_matrix(
             matrix_claims[:MATRIX_ROWS]
         )
+        context["differences"] = where_sources_differ(DIFFERENCES, claims=Claim.objects.filter(event__in=family))
+        context["more_differences"] = len(context["differences"]) == DIFFERENCES
         context["parts"] = children.get(event.pk, [])
         context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()

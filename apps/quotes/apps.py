@@ -9,12 +9,16 @@ class QuotesConfig(AppConfig):
         from apps.editorial import registry
         from apps.search.index import Searched
 
+        from .filters import QuoteFilter
         from .models import Quote
+        from .serializers import QuoteSerializer
 
         registry.register(
             registry.EntryType(
                 Quote,
-                shown_with=("speaker", "speaker_organization", "speaker_statement"),
+                filterset=QuoteFilter,
+                serializer=QuoteSerializer,
+                shown_with=("speaker", "speaker_organization", "speaker_statement", "occasion"),
                 headline_field="text",
                 search=Searched(
                     A=["text"],

@@ -72,7 +72,7 @@ class QuoteFilter(PublicFilterSet):
             ),
         ]
 
-    def filter_event(self, queryset, name, value):
+    def filter_event(self, queryset, name, value: str):  # the type: for the API's OpenAPI description
         return queryset.filter(Q(occasion__slug=value) | Q(occasion__parent__slug=value))
 
     def filter_speaker(self, queryset, name, value):

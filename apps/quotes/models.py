@@ -10,6 +10,9 @@ from apps.events.models import Event
 from apps.sources import text
 from apps.sources.models import Citation
 
+# The public list's order: the latest said first, the slug breaking ties.
+SAID_LATEST_FIRST = ("-said_on", "slug")
+
 
 class Quote(Entry):
     """Words someone said or wrote, verbatim.
@@ -93,11 +96,12 @@ class Quote(Entry):
     def heading(self):
         return f"“{self.text}”"
 
+    @property
+    def said(self):
+        return f"{self.public_speaker_name}: “{self.text}”"
+
     def feed_title(self):
         return f"Quote: {self.public_speaker_name}: “{self.text}”"
-
-    def feed_summary(self):
-        return self.context or self.text
 
     def clean(self):
         speakers = [self.speaker_id, self.speaker_organization_id, self.speaker_statement_id]

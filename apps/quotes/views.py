@@ -5,7 +5,7 @@ from apps.claims.models import Claim
 from apps.editorial.public import PublicDetailView, PublicListView, absolute, evidence_by_stance
 
 from .filters import QuoteFilter
-from .models import Quote
+from .models import SAID_LATEST_FIRST, Quote
 from .structured_data import quotation
 
 SPEAKERS = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
@@ -14,6 +14,7 @@ SPEAKERS = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
 class QuoteListView(PublicListView):
     filterset_class = QuoteFilter
     csv_name = "quotes"
+    csv_evidence = True
     csv_columns = [
         ("url", absolute),
         ("text", lambda q, r: q.text),
@@ -28,7 +29,12 @@ class QuoteListView(PublicListView):
     ]
 
     def get_queryset(self):
-        return Quote.objects.public().with_evidence().select_related(*SPEAKERS).order_by("-said_on", "slug")
+        return (
+            Quote.objects.public()
+            .with_evidence("source__outlet")
+            .select_related(*SPEAKERS)
+            .order_by(*SAID_LATEST_FIRST)
+        )
 
 
 class QuoteDetailView(PublicDetailView):

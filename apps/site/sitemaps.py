@@ -16,7 +16,7 @@ class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", *(kind.list_url for kind in registry.entry_types()), *RECORD_LISTS]
+        return ["home", *(kind.list_url for kind in registry.entry_types()), *RECORD_LISTS, "corrections"]
 
     def location(self, item):
         return reverse(item)

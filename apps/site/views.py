@@ -1,14 +1,17 @@
 from datetime import UTC, datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.generic import TemplateView
 
-from apps.claims.models import Claim, ClaimCitation, ClaimRelation, RelationKind
+from apps.claims.differences import where_sources_differ
 from apps.editorial import registry
-from apps.editorial.models import NEWEST_VERIFIED, Status
+from apps.editorial.models import NEWEST_VERIFIED
 from apps.events.models import Event
+
+from .corrections import corrections
 
 
 def favicon(request):
@@ -49,31 +52,17 @@ def latest_verified(limit):
     return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]
 
 
-def where_sources_differ(limit):
-    """Claims disputed by their own evidence or by another verified claim, each with the
-    evidence on both sides: ``[(left claim, right claim or None)]``."""
-    pairs = list(
-        ClaimRelation.objects.filter(
-            kind=RelationKind.CONTRADICTS, from_claim__status=Status.VERIFIED, to_claim__status=Status.VERIFIED
-        )
-        .select_related("from_claim", "to_claim")
-        # The newest contradictions first, by a key that travels with the data.
-        .order_by("-from_claim__verified_at", "from_claim__slug", "to_claim__slug")[:limit]
-    )
-    in_pairs = {c.pk for r in pairs for c in (r.from_claim, r.to_claim)}
-    contradicted = ClaimCitation.objects.filter(claim=OuterRef("pk"), stance="contradicts")
-    alone = list(
-        Claim.objects.verified()
-        .filter(Exists(contradicted))
-        .exclude(pk__in=in_pairs)
-        .order_by(*NEWEST_VERIFIED)[: max(limit - len(pairs), 0)]
-    )
-    claims = [c for r in pairs for c in (r.from_claim, r.to_claim)] + alone
-    prefetch_related_objects(
-        claims,
-        Prefetch(
-            "citations",
-            ClaimCitation.objects.select_related("source", "source__outlet").order_by("start", "end", "source__slug"),
-        ),
-    )
-    return [(r.from_claim, r.to_claim) for r in pairs] + [(claim, None) for claim in alone]
+class CorrectionsView(TemplateView):
+    """``/corrections/``: every retraction, newest first, what it said (unless withheld),
+    what was wrong, when; a page number out of range shows the first or the last page."""
+
+    template_name = "site/corrections.html"
+    per_page = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(corrections(), self.per_page).get_page(self.request.GET.get("page"))
+        context["page_obj"], context["paginator"] = page, page.paginator
+        context["rows"] = page.object_list
+        context["page_range"] = page.paginator.get_elided_page_range(page.number)
+        return context

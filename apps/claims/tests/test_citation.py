@@ -59,13 +59,26 @@ def test_the_database_refuses_a_status_outside_the_choices():
         Claim.objects.filter(pk=claim.pk).update(status="published")
 
 
-def test_quantities_read_as_the_article_gives_them():
+@pytest.mark.parametrize(
+    ("quantity", "unit", "qualifier", "period", "shown"),
+    [
+        # As people write them (it read "more than 200,000,000,000 USD" and "about 66.6667 %").
+        ("200000000000", "USD", "more_than", "2023", "more than $200 billion (2023)"),
+        ("66.6667", "% of bilateral trade", "about", "", "about two-thirds (66.7 %) of bilateral trade"),
+        ("30.0000", "%", "exactly", "2022", "exactly 30 % (2022)"),
+        ("14.0000", "agreements", "", "", "14 agreements"),
+        ("1500000", "EUR", "", "", "€1.5 million"),
+        ("1234567", "USD", "", "", "$1,234,567"),
+    ],
+)
+def test_quantities_read_as_the_article_gives_them(quantity, unit, qualifier, period, shown):
     from decimal import Decimal
 
     claim = make_claim(
-        quantity=Decimal("200000000000"), quantity_unit="USD", quantity_qualifier="more_than", quantity_period="2023"
+        quantity=Decimal(quantity), quantity_unit=unit, quantity_qualifier=qualifier, quantity_period=period
     )
-    assert claim.quantity_display == "more than 200,000,000,000 USD (2023)"
+    claim.refresh_from_db()  # as stored: four decimal places
+    assert claim.quantity_display == shown
 
 
 def test_natural_keys_round_trip():

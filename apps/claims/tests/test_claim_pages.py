@@ -169,7 +169,7 @@ def test_a_claim_page_shows_its_evidence_each_linking_to_the_highlighted_passage
     response = client.get(claim.get_absolute_url())
     body, page = response.content.decode(), html.page(response)
     assert html.the_text(page, "h1") == "Putin praised China’s peace plan for Ukraine."
-    assert html.the_text(page, ".verdict") == "2 independent sources"
+    assert html.the_text(page, ".corroboration .badge") == "2 independent sources"
     for citation in claim.citations.all():
         assert f'href="/sources/{citation.source.slug}/#passage-{citation.start}-{citation.end}"' in body
         assert citation.passage in body
@@ -235,7 +235,8 @@ def test_claim_review_json_ld_has_what_google_requires(client):
     assert review["url"] == f"http://testserver{claim.get_absolute_url()}"
     assert review["datePublished"] == claim.verified_at.date().isoformat()
     assert review["author"]["@type"] == "Organization" and review["author"]["name"]
-    assert review["reviewRating"]["alternateName"] == "2 independent sources"
+    # The verdict is the editor's (credibility 1, confirmed), not the count of sources.
+    assert review["reviewRating"]["alternateName"] == "Confirmed"
     item = review["itemReviewed"]
     assert item["@type"] == "Claim"
     assert item["author"] == {"@type": "Person", "name": "Vladimir Putin"}
@@ -245,7 +246,7 @@ def test_claim_review_json_ld_has_what_google_requires(client):
 
 def test_json_ld_cannot_end_its_script_element(client):
     nasty = 'He said </script><script>alert("x")</script> & <!-- "quoted" -->'
-    claim = verified_claim(statement=nasty, attributed_to=make_person(name="</SCRIPT>Person"))
+    claim = verified_claim(statement=nasty, attributed_to=make_person(name="</SCRIPT>Person"), credibility=2)
     html = client.get(claim.get_absolute_url()).content.decode()
     script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
     assert "<" not in script and ">" not in script and "&" not in script

@@ -237,9 +237,7 @@ def test_an_entry_that_exists_with_other_values_is_refused_without_update(publis
     assert "run with --update" in message
 
 
-def test_with_update_a_change_to_a_published_entry_is_proposed_and_recorded_in_its_history(
-    corpus, published, tmp_path
-):
+def test_with_update_a_change_to_a_published_entry_is_proposed_and_recorded_in_its_history(corpus, published, tmp_path):
     find(published, "claims.claim", "trade-record")["fields"]["statement"] = "Trade fell."
     version = Claim.objects.get(slug="trade-record").version
     out = run_import(write(tmp_path, published, "from-brussels.json"), "--update")

@@ -107,6 +107,18 @@ def add_ties(settings):
         agreement.signatories.add(*people)
     for older, newer in zip(claims[1:], claims, strict=False):
         ClaimRelation.objects.create(from_claim=newer, to_claim=older, kind="contradicts")
+    # Retractions at one instant, one with its text withheld: the corrections log orders
+    # them by slug, and names a withheld one by a key made from its slug.
+    for n, withheld in ((3, False), (2, True), (1, False)):
+        make_claim(
+            statement="They will meet again in Beijing.",
+            slug=f"retracted-meeting-{n}",
+            status="retracted",
+            retracted_at=VERIFIED_AT,
+            correction="The meeting was not agreed.",
+            text_withheld=withheld,
+            citations=[(reports[0], "We will meet again in Beijing")],
+        )
 
 
 def addresses():
@@ -119,13 +131,14 @@ def addresses():
             urls += [f"{path}?{query}page=1", f"{path}?{query}page=2", f"{path}?{query}format=csv"]
     urls += ["/claims/?q=meet+again", "/claims/?q=meet+again&page=2", "/quotes/?q=Beijing", "/agreements/?q=memorandum"]
     urls += ["/search/?q=meet", "/search/?q=agreements", "/feeds/verified/", "/sitemap.xml"]
+    urls += ["/corrections/", "/feeds/corrections/", "/api/", "/api/claims/?page=2", "/api/quotes/?order=speaker"]
     urls += [f"/sitemap-{section}.xml" for section in sitemaps()]
     return urls
 
 
 def fetch(client, urls):
     caches["default"].clear()  # what is compared is what the pages render, not the cache
-    return {url: (response.status_code, response.getvalue()) for url, response in crawl(client, urls, 2000).items()}
+    return {url: (response.status_code, response.body) for url, response in crawl(client, urls, 2000).items()}
 
 
 def test_every_public_page_is_the_same_after_a_full_backup_is_loaded_into_an_empty_database(client, settings, tmp_path):

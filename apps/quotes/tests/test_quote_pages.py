@@ -50,7 +50,7 @@ def test_a_quote_page_shows_the_words_the_speaker_and_the_evidence(client):
     assert html.the_text(page, ".quote-speaker") == "— Vladimir Putin, President of Russia"
     assert html.hrefs(page.select_one(".quote-speaker")) == ["/people/vladimir-putin/"]
     assert "A partial quote: part of a sentence" in html.texts(page, ".facts dd")
-    assert html.the_text(page, ".verdict") == "1 source"
+    assert html.the_text(page, ".corroboration .badge") == "1 source"
     assert re.search(r'href="/sources/over-a-dozen-agreements/#passage-\d+-\d+"', body)
 
 

@@ -76,7 +76,7 @@ def test_no_public_address_shows_a_pending_change(client, pending):
     # The contradiction waits for review: each claim's verdict is as it was.
     for entry in (pending["claim"], pending["other"]):
         page = client.get(entry.get_absolute_url()).content.decode()
-        verdict = re.search(r'<p class="verdict">(.*?)</p>', page, re.S).group(1)
+        verdict = re.search(r'<p class="corroboration">.*?(<span class="badge.*?</span>)', page, re.S).group(1)
         assert re.sub(r"<[^>]+>", "", verdict).strip() == pending["verdicts"][entry.pk]
 
 

@@ -1,19 +1,27 @@
 """Nothing unverified leaks: no public page, list, filter, feed, sitemap, search result,
-JSON-LD or CSV shows a draft, in-review or retracted entry, nor a passage only such an
-entry cites, nor a person, organization, topic or event known only from them.
+JSON-LD, CSV or API response shows a draft, in-review or retracted entry, nor a passage
+only such an entry cites, nor a person, organization, topic or event known only from them.
+
+A retracted entry is the one exception, by design: the corrections log, its feed and the
+entry's own page (410) show what it said, marked as retracted, and nothing else of it
+(not its evidence, not what it names) — and not even that when its text is withheld.
 
 For each non-verified status, hidden entries carrying the word SECRET are tied to the
 public corpus every way they can be (its event, people, outlets, sources, topics, a
-contradiction with a verified claim), then every public page is crawled.
+contradiction with a verified claim), then every public page and API address is crawled.
 """
 
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
 
-from apps.claims.models import ClaimRelation
+from apps.claims.models import Claim, ClaimRelation
 from apps.editorial.models import Topic
 from apps.events.models import Event
+from apps.quotes.models import Quote
 from tests import html
 from tests.builders import (
     make_agreement,
@@ -24,13 +32,16 @@ from tests.builders import (
     make_summit_corpus,
 )
 
-from .crawl import crawl
+from .crawl import crawl, internal_links
 
 SECRET = "Zanzibarian"
 # What a reader types: it finds SECRET (as a prefix, or a part), but a page that repeats
 # the query back does not contain SECRET itself.
 QUERY = "Zanzibar"
-HIDDEN_STATUSES = ["draft", "in_review", "retracted"]
+HIDDEN_STATUSES = ["draft", "in_review", "retracted", "retracted-withheld"]
+# Where a retracted entry's words may be read, marked as retracted (with its own 410 page).
+CORRECTIONS = ("/corrections/", "/feeds/corrections/")
+ATOM_CONTENT = "{http://www.w3.org/2005/Atom}content"
 # Only in the hidden work: a passage of a public source that nothing verified cites.
 HIDDEN_PASSAGE = "further gas shipments to China have been agreed upon"
 
@@ -49,8 +60,13 @@ def hidden(request):
     putin, xi = corpus["people"]
     review, wire, rt = corpus["outlets"]
     fields = {"status": status}
-    if status == "retracted":
-        fields["correction"] = "Withdrawn: it rested on a misreading."
+    if status.startswith("retracted"):
+        fields = {
+            "status": "retracted",
+            "correction": "Withdrawn: it rested on a misreading.",
+            "retracted_at": timezone.now(),
+            "text_withheld": status == "retracted-withheld",
+        }
     stranger = make_person(name=f"{SECRET} Envoy", slug="hidden-envoy")
     company = make_organization(name=f"{SECRET} Holdings", slug="hidden-holdings", kind="company")
     topic = Topic.objects.create(name=f"{SECRET} affairs", slug="hidden-affairs")
@@ -110,9 +126,13 @@ def hidden(request):
         status="verified",
         citations=[(report_a, "will build a closer energy partnership")],
     )
+    hidden_entries = [claim, stranger_claim, quote, statement, *Quote.objects.filter(slug__startswith="hidden-quote-")]
     return {
         "status": status,
         "corpus": corpus,
+        # What readers may read of each retracted entry, marked as retracted ("" when withheld).
+        "said": {corpus["hidden"][2].said}
+        | ({entry.said for entry in hidden_entries} if status == "retracted" else set()),
         "urls": [
             claim.get_absolute_url(),
             stranger_claim.get_absolute_url(),
@@ -124,6 +144,7 @@ def hidden(request):
         "stranger": stranger,
         "company": company,
         "event": event,
+        "never_linked": [stranger.get_absolute_url(), company.get_absolute_url(), event.get_absolute_url()],
         "spans": {(c.start, c.end) for c in claim.citations.all()},
     }
 
@@ -132,7 +153,7 @@ def filtered_lists(corpus):
     """List addresses with every filter that the hidden work could match."""
     event, putin, xi = corpus["event"].slug, corpus["people"][0].slug, corpus["people"][1].slug
     urls = []
-    for path in ["/claims/", "/quotes/", "/agreements/"]:
+    for path in ["/claims/", "/quotes/", "/agreements/", "/api/claims/", "/api/quotes/", "/api/agreements/"]:
         for query in [
             f"q={QUERY}",
             "q=gas shipments",
@@ -145,6 +166,10 @@ def filtered_lists(corpus):
             "corroboration=corroborated",
         ]:
             urls += [f"{path}?{query}", f"{path}?{query}&format=csv"]
+    urls += ["/api/", "/api/claims/hidden-claim/", "/api/quotes/hidden-quote/", "/api/agreements/hidden-statement/"]
+    urls += [f"/api/claims/?speaker={putin}", "/api/claims/?outlet=regional-policy-review"]
+    urls += ["/api/quotes/?speaker=statement:hidden-statement", "/api/agreements/?signatory=hidden-envoy"]
+    urls += [*CORRECTIONS, "/feeds/corrections/"]
     urls += [
         f"/claims/?speaker={putin}",
         "/claims/?outlet=regional-policy-review",
@@ -173,33 +198,78 @@ def filtered_lists(corpus):
     return urls
 
 
+def without_what_retracted_entries_said(url, response, said):
+    """The body, less the retracted entries' words where readers may read them: in the
+    corrections log's feed, and on a page (the log, a 410) in the element that marks them
+    as retracted — which must then hold one of them exactly."""
+    body = response.body
+    if url == "/feeds/corrections/":
+        # The feed as a reader reads it: its text, the HTML of each entry's content as text.
+        text = []
+        for element in ET.fromstring(body.encode()).iter():
+            content = element.text or ""
+            text += [html.text(BeautifulSoup(content, "html.parser")) if element.tag == ATOM_CONTENT else content]
+            text += list(element.attrib.values())
+        text = "\n".join(text)
+        for words in sorted(said, key=len, reverse=True):
+            text = text.replace(words, "")
+        return text
+    if url in CORRECTIONS or response.status_code == 410:
+        page = html.page(response)
+        for element in page.select(".retracted-text"):
+            assert html.text(element) in said, (url, html.text(element))
+            element.decompose()
+        return str(page)
+    return body
+
+
 def test_no_public_address_shows_unpublished_work(client, hidden):
     corpus = hidden["corpus"]
     pages = crawl(client, ["/", *filtered_lists(corpus)])
-    assert len(pages) > 60  # the crawl reached the whole site, not just the start
+    assert len(pages) > 100  # the crawl reached the whole site and the API, not just the start
+    assert any(url.startswith("/api/claims/") and url.endswith("/") and url != "/api/claims/" for url in pages)
     hidden_mark = re.compile("|".join(f'id="passage-{s}-{e}"' for s, e in hidden["spans"]))
+    retracted = hidden["status"] == "retracted"
+    # The log links to each retracted entry's page (410), withheld ones aside.
+    logged = set(internal_links(pages["/corrections/"].body))
     for url, response in pages.items():
-        body = response.content.decode() if not response.streaming else b"".join(response.streaming_content).decode()
-        assert response.status_code in (200, 400), (url, response.status_code)
+        gone = url in logged or url.startswith("/api/") and "hidden" in url
+        assert response.status_code in (200, 400) or gone and response.status_code in (404, 410), (url, response)
+        body = without_what_retracted_entries_said(url, response, hidden["said"])
         # As text, so a search result's <mark>Zanzibar</mark>ian cannot hide a leak.
         assert SECRET not in text_of(body), url
-        assert not any(address in body for address in hidden["urls"]), url
+        if not (retracted and url in CORRECTIONS):  # the log links to each retracted entry's page
+            assert not any(address in body for address in hidden["urls"]), url
+        assert not any(address in body for address in hidden["never_linked"]), url
         assert not hidden_mark.search(body), url
         if not url.startswith(("/sources/", "/search/")):
             # The passage may only appear as part of its source's text, never as evidence.
             assert HIDDEN_PASSAGE not in body, url
+    if retracted:  # the exception is real: the log shows what they said
+        assert {html.text(e) for e in html.page(pages["/corrections/"]).select(".retracted-text")} == hidden["said"]
 
 
-def test_an_unpublished_entry_is_not_found_or_says_only_that_it_was_retracted(client, hidden):
+def test_an_unpublished_entry_is_not_found_or_says_only_what_it_said_and_that_it_was_retracted(client, hidden):
     for url in hidden["urls"]:
         response = client.get(url)
-        body = response.content.decode()
-        assert SECRET not in body, url
-        if hidden["status"] == "retracted":
+        response.body = response.content.decode()
+        if hidden["status"].startswith("retracted"):
             assert response.status_code == 410, url
-            assert "was retracted" in body
-            assert "Withdrawn: it rested on a misreading." in body
+            page = html.page(response)
+            assert html.the_text(page, "h1").startswith("This ") and "was retracted" in html.the_text(page, "h1")
+            assert html.the_text(page, ".correction-text") == "Withdrawn: it rested on a misreading."
+            if hidden["status"] == "retracted-withheld":
+                assert (
+                    html.the_text(page, ".retracted-withheld") == "Its text has been withheld and is no longer shown."
+                )
+                assert not page.select(".retracted-text")
+            else:
+                assert html.the_text(page, ".retracted-text") in hidden["said"]
+            body = without_what_retracted_entries_said(url, response, hidden["said"])
+            assert SECRET not in text_of(body), url
+            assert HIDDEN_PASSAGE not in body and not any(a in body for a in hidden["never_linked"]), url
         else:
+            assert SECRET not in response.body, url
             assert response.status_code == 404, url
 
 
@@ -212,7 +282,8 @@ def test_people_organizations_and_events_known_only_from_unpublished_work_are_no
 def test_unpublished_contradiction_does_not_dispute_a_verified_claim(client, hidden):
     disputed_by_draft = hidden["corpus"]["claims"][2]
     response = client.get(disputed_by_draft.get_absolute_url())
-    assert html.the_text(html.page(response), ".verdict") == "2 independent sources"
+    assert html.the_text(html.page(response), ".corroboration .badge") == "2 independent sources"
+    assert not html.page(response).select(".disputes")
     assert "disputed" not in response.content.decode()
     listed = client.get("/claims/?corroboration=disputed").content.decode()
     assert disputed_by_draft.statement not in listed
@@ -220,10 +291,9 @@ def test_unpublished_contradiction_does_not_dispute_a_verified_claim(client, hid
 
 def test_the_same_work_once_verified_appears_everywhere(client, hidden):
     """The leak test can fail: verify the hidden claim and it shows up."""
-    from apps.claims.models import Claim
-
     Claim.objects.filter(slug="hidden-claim").update(status="verified")
     assert SECRET in client.get("/claims/").content.decode()
+    assert SECRET in client.get("/api/claims/").content.decode()
     assert SECRET in client.get("/claims/hidden-claim/").content.decode()
     assert "/claims/hidden-claim/" in client.get(f"/search/?q={QUERY}").content.decode()
     body = client.get("/sources/strengthening-alliances/").content.decode()

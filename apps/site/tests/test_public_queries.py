@@ -183,3 +183,62 @@ def test_a_list_costs_the_same_at_two_page_sizes(client, world, url, monkeypatch
         cache.clear()
         counts[page_size] = queries(client, url)
     assert counts[5] == counts[25] <= LIST_BUDGET, counts
+
+
+# The JSON API: a list reads its page with its evidence, disputes and links in a fixed
+# number of queries (more than a list page: it carries what the entry pages show).
+API_BUDGET = 12
+API_LISTS = [
+    "/api/claims/",
+    "/api/quotes/",
+    "/api/agreements/",
+    "/api/claims/?topic=trade&corroboration=single&order=statement",
+    "/api/quotes/?speaker=person:speaker",
+]
+
+
+@pytest.mark.parametrize("url", API_LISTS)
+def test_an_api_list_costs_the_same_queries_whatever_its_size(client, world, url):
+    small, large = counts_at_two_sizes(client, world, [url])
+    assert small[url] == large[url] <= API_BUDGET, (small, large)
+
+
+def test_an_api_detail_costs_the_same_however_many_citations_and_cross_references(client, world):
+    world.grow(1)
+    claim = world.claims[-1]
+    urls = [
+        f"/api/claims/{claim.slug}/",
+        f"/api/quotes/{claim.quotes.first().slug}/",
+        f"/api/agreements/{claim.agreements.first().slug}/",
+    ]
+    few = {url: queries(client, url) for url in urls}
+    world.grow(12)
+    for other in world.claims[1:]:
+        ClaimRelation.objects.create(from_claim=other, to_claim=claim, kind="contradicts", note="Why")
+        claim.quotes.add(*other.quotes.all())
+        claim.agreements.add(*other.agreements.all())
+    many = {url: queries(client, url) for url in urls}
+    assert few == many and max(many.values()) <= API_BUDGET, many
+
+
+def retract(entries, withheld=False):
+    from django.utils import timezone
+
+    for entry in entries:
+        entry.status, entry.correction, entry.retracted_at = "retracted", "Wrong.", timezone.now()
+        entry.text_withheld = withheld
+        entry.save()
+
+
+@pytest.mark.parametrize("url", ["/corrections/", "/corrections/?page=2", "/feeds/corrections/"])
+def test_the_corrections_log_and_its_feed_cost_the_same_however_many_retractions(client, world, url):
+    from apps.quotes.models import Quote
+
+    world.grow(3)
+    retract(world.claims[:2])
+    retract(Quote.objects.all()[:1], withheld=True)
+    few = queries(client, url)
+    world.grow(60)
+    retract(world.claims[2:50])
+    retract(Quote.objects.filter(status="verified")[:30])
+    assert queries(client, url) == few <= 8, url

@@ -6,8 +6,12 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from bs4 import BeautifulSoup
 
+from apps.agreements.models import Agreement
 from apps.claims.models import Claim
+from apps.quotes.models import Quote
+from tests import html
 from tests.builders import make_claim, make_source, make_summit_corpus
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +96,7 @@ def rows(client, url):
 def test_a_csv_download_keeps_the_filters(client):
     make_summit_corpus()
     everything = rows(client, "/claims/?format=csv")
-    assert len(everything) == 7
+    assert len({row["url"] for row in everything}) == 7  # a row per claim and citation
     trade = rows(client, "/claims/?topic=trade&format=csv&page=2")
     assert [row["statement"] for row in trade] == ["China’s trade with Russia reached a record high in 2022, up 30 %."]
     assert trade[0]["url"] == "http://testserver/claims/trade-record-2022/"
@@ -118,5 +122,126 @@ def test_the_csv_holds_every_row_not_just_a_page(client):
     source = make_source()
     for _ in range(30):
         make_claim(status="verified", citations=[(source, "said Xi")])
-    assert len(rows(client, "/claims/?format=csv")) == 30
+    assert len({row["url"] for row in rows(client, "/claims/?format=csv")}) == 30
     assert Claim.objects.count() == 30
+
+
+def feed_entries(client):
+    document = ET.fromstring(client.get("/feeds/verified/").content)
+    return {
+        entry.find(f"{ATOM}id").text: {
+            "title": entry.find(f"{ATOM}title").text,
+            "summary": entry.find(f"{ATOM}summary").text,
+            "content": BeautifulSoup(entry.find(f"{ATOM}content").text, "html.parser"),
+        }
+        for entry in document.findall(f"{ATOM}entry")
+    }
+
+
+def test_feed_entries_carry_the_entrys_content_and_evidence_not_its_title_again(client):
+    make_summit_corpus()
+    entries = feed_entries(client)
+    assert len(entries) == 12
+    for model in (Claim, Quote, Agreement):
+        for entry in model.objects.verified().with_evidence("source__outlet"):
+            item = entries[f"{entry._meta.label_lower}:{entry.slug}"]
+            content = html.text(item["content"])
+            assert content != item["title"] and item["summary"] != item["title"]
+            evidence = [html.text(li) for li in item["content"].select("ul")[-1].select("li")]
+            assert len(evidence) == entry.citations.count() > 0
+            for citation, line in zip(entry.citations.all(), evidence, strict=True):
+                assert line.startswith(
+                    f"{citation.get_stance_display()}: “{citation.passage}” — {citation.source.title}"
+                )
+            links = [a["href"] for a in item["content"].select("a")]
+            assert all(link.startswith("http://testserver/") for link in links)
+    claim = entries["claims.claim:trade-record-2022"]
+    assert claim["summary"] == "Assessment: Probably true. Corroboration: 1 source."
+    assert html.texts(claim["content"], "p")[:2] == [
+        "Assessment: Probably true (credibility 2 on a scale from 1, confirmed, to 5, improbable).",
+        "Quantity: exactly 30 % (2022).",
+    ]
+    quote = entries["quotes.quote:putin-world-powers"]
+    assert html.texts(quote["content"], "p")[:2] == [
+        "Said on 21 March 2023 at State dinner.",
+        "A partial quote: part of a sentence.",
+    ]
+    agreement = entries["agreements.agreement:fourteen-agreements"]
+    assert html.texts(agreement["content"], "p")[0] == "Agreement, 14 documents, signed 21 March 2023."
+
+
+CSV_HEADERS = {
+    "/claims/": (
+        "url,statement,quantity,quantity_value,quantity_unit,event,attributed_to,topics,corroboration,credibility,"
+        "verdict,verified_at"
+    ),
+    "/quotes/": "url,text,speaker,said_on,occasion,language,partial,paraphrase,corroboration,verified_at",
+    "/agreements/": ("url,title,kind,documents,parties,signatories,signed_on,place,event,corroboration,verified_at"),
+}
+EVIDENCE = "source_title,source_outlet,source_published_on,source_url,passage,stance,note,passage_url"
+
+
+@pytest.mark.parametrize("path", list(CSV_HEADERS))
+def test_each_entry_lists_csv_carries_its_evidence_in_the_documented_columns(client, path):
+    make_summit_corpus()
+    response = client.get(f"{path}?format=csv")
+    text = b"".join(response.streaming_content).decode()
+    assert text.splitlines()[0] == f"{CSV_HEADERS[path]},{EVIDENCE}"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    entries = (
+        {"/claims/": Claim, "/quotes/": Quote, "/agreements/": Agreement}[path]
+        .objects.verified()
+        .with_evidence("source__outlet")
+    )
+    expected = [
+        (
+            f"http://testserver{entry.get_absolute_url()}",
+            c.source.title,
+            c.source.outlet.name if c.source.outlet_id else "",
+            c.source.published_on.isoformat() if c.source.published_on else "",
+            c.source.url,
+            c.passage,
+            c.stance,
+            c.note,
+            f"http://testserver{c.get_absolute_url()}",
+        )
+        for entry in entries
+        for c in entry.citations.all()
+    ]
+    got = [
+        (
+            r["url"],
+            r["source_title"],
+            r["source_outlet"],
+            r["source_published_on"],
+            r["source_url"],
+            r["passage"],
+            r["stance"],
+            r["note"],
+            r["passage_url"],
+        )
+        for r in rows
+    ]
+    assert sorted(got) == sorted(expected)
+    # One row per entry and citation: an entry's own columns are the same on each of its rows.
+    per_entry = {}
+    for row in rows:
+        own = tuple(row[h] for h in CSV_HEADERS[path].split(","))
+        assert per_entry.setdefault(row["url"], own) == own
+
+
+def test_the_claims_csv_carries_numbers_as_written_and_as_data(client):
+    make_summit_corpus()
+    rows_ = [r for r in rows(client, "/claims/?format=csv") if r["url"].endswith("/trade-record-2022/")]
+    assert {(r["quantity"], r["quantity_value"], r["quantity_unit"], r["verdict"]) for r in rows_} == {
+        ("exactly 30 % (2022)", "30", "%", "Probably true")
+    }
+    assert rows_[0]["source_url"] == ""  # not known for that source
+    assert rows_[0]["stance"] == "supports"
+
+
+def test_a_passage_cannot_become_a_spreadsheet_formula_either(client):
+    source = make_source(body='=HYPERLINK("http://evil.example") was typed here.')
+    make_claim(status="verified", statement="A claim", citations=[(source, '=HYPERLINK("http://evil.example")')])
+    (row,) = rows(client, "/claims/?format=csv")
+    assert row["passage"] == '\'=HYPERLINK("http://evil.example")'
