@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# One database: the tests that need a replica make one of their own (tests/test_replicas.py).
+os.environ.pop("DATABASE_REPLICA_URLS", None)
 # Sync Playwright runs an event loop in the test thread; Django's ORM must allow it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
