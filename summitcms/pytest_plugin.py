@@ -53,6 +53,9 @@ def missing_part(reason):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
         missing_part("Chromium is not installed (apt-get install chromium)")
+    # The cluster's tests start servers and stop them on purpose: only when asked for.
+    if item.get_closest_marker("cluster") and "cluster" not in (item.config.option.markexpr or ""):
+        pytest.skip("starts the cluster: run it with make cluster-test (pytest -m cluster)")
 
 
 @pytest.fixture(scope="session")

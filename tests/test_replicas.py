@@ -338,3 +338,11 @@ def test_without_replicas_nothing_is_routed(client, settings):
     response = client.post("/admin/logout/")
     assert replicas.RECENT_WRITE_COOKIE not in response.cookies
     assert "One database" in client.get(claim.get_absolute_url()).content.decode()
+
+
+def test_the_read_only_page_is_valid_html(tmp_path):
+    from tests.test_public_html import check
+
+    page = tmp_path / "read-only.html"
+    page.write_bytes(replicas.read_only().content)
+    assert [m for m in check([page]) if m["type"] == "error"] == []
