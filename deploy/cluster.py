@@ -8,6 +8,7 @@ standby fed by streaming replication, Redis, two gunicorn app servers, HAProxy i
     python deploy/cluster.py start-service NAME
     python deploy/cluster.py backup                             a base backup of the primary
     python deploy/cluster.py restore-check                      restore it with the archived WAL
+    python deploy/cluster.py measure                            the figures of docs/deploy.md
 
 Everything comes from Debian's packages (postgresql, redis-server, haproxy, openssl) and
 the project itself, listens on 127.0.0.1 (ports from SUMMITCMS_CLUSTER_PORT, default
@@ -374,13 +375,18 @@ def make_certificate():
         (TLS / name).chmod(0o600)
 
 
-def start_balancer(cfg):
+def start_balancer(cfg, workers=2):
     if alive(pid_of("balancer")):
         return
     make_certificate()
     servers = "\n".join(f"    server {name} {HOST}:{cfg['ports'][name]}" for name in APP_SERVERS)
     text = string.Template((ROOT / "deploy" / "haproxy.cfg").read_text()).substitute(
-        run=RUN, bind=f"{HOST}:{cfg['ports']['balancer']}", certificate=TLS / "site.pem", host=HOST, servers=servers
+        run=RUN,
+        bind=f"{HOST}:{cfg['ports']['balancer']}",
+        certificate=TLS / "site.pem",
+        host=HOST,
+        servers=servers,
+        workers=workers,
     )
     path = STATE / "haproxy.cfg"
     path.write_text(text)
@@ -402,8 +408,10 @@ def site_answers(cfg):
         return False
 
 
-def haproxy_servers():
-    """``{server: status}`` from HAProxy's statistics socket (UP, DOWN, ...)."""
+def haproxy_stats():
+    """``{server: {statistic: value}}`` of the app servers, from HAProxy's statistics socket
+    (``status``: UP, DOWN...; ``stot``: requests sent to it so far...)."""
+    import csv
     import socket
 
     with socket.socket(socket.AF_UNIX) as connection:
@@ -412,8 +420,13 @@ def haproxy_servers():
         data = b""
         while chunk := connection.recv(65536):
             data += chunk
-    rows = [line.split(",") for line in data.decode().splitlines() if line and not line.startswith("#")]
-    return {row[1]: row[17] for row in rows if row[0] == "app" and row[1] in APP_SERVERS}
+    rows = csv.DictReader(data.decode().removeprefix("# ").splitlines())
+    return {row["svname"]: row for row in rows if row["pxname"] == "app" and row["svname"] in APP_SERVERS}
+
+
+def haproxy_servers():
+    """``{server: status}`` as HAProxy sees them (UP, DOWN...)."""
+    return {name: row["status"] for name, row in haproxy_stats().items()}
 
 
 def wait_for(condition, what, timeout=60):
@@ -456,7 +469,7 @@ def prepare_directories():
             shutil.chown(LOG / f"{name}.log", "postgres", "postgres")
 
 
-def start(claims=None, workers=2):
+def start(claims=None, workers=2, quiet=False):
     check_tools()
     cfg = config()
     prepare_directories()
@@ -474,8 +487,9 @@ def start(claims=None, workers=2):
         prepared.touch()
     for name in APP_SERVERS:
         start_app(cfg, name, workers)
-    start_balancer(cfg)
-    describe(cfg)
+    start_balancer(cfg, workers)
+    if not quiet:
+        describe(cfg)
 
 
 def describe(cfg):
@@ -600,6 +614,97 @@ def restore_check():
     return port
 
 
+def wrk(url, seconds):
+    """Requests per second under wrk (2 threads, 16 connections; a slow answer is not an
+    error before 30 s), and what was not a 2xx."""
+    import re
+
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", url], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return rate, (f"{bad.group(1)} non-2xx " if bad else "") + (errors.group(1) if errors else "")
+
+
+def replication_lag(cfg, rounds=50):
+    """Milliseconds from a commit on the primary to the standby showing it (median, worst)."""
+    import psycopg
+
+    def connect(server):
+        return psycopg.connect(host=str(PG_RUN), port=cfg["ports"][server], user="postgres", autocommit=True)
+
+    lags = []
+    with connect("primary") as primary, connect("replica") as replica:
+        primary.execute("CREATE TABLE replication_probe (n int)")
+        try:
+            while replica.execute("SELECT to_regclass('replication_probe')").fetchone()[0] is None:
+                time.sleep(0.01)
+            for n in range(rounds):
+                primary.execute("INSERT INTO replication_probe VALUES (%s)", [n])
+                committed = time.monotonic()
+                while replica.execute("SELECT count(*) FROM replication_probe WHERE n = %s", [n]).fetchone()[0] == 0:
+                    pass
+                lags.append((time.monotonic() - committed) * 1000)
+        finally:
+            primary.execute("DROP TABLE replication_probe")
+    lags.sort()
+    return lags[len(lags) // 2], lags[-1]
+
+
+def measure(seconds=10):
+    """Throughput through the balancer in a few arrangements, and the replication lag:
+    the figures of docs/deploy.md. Leaves the cluster as it found it (all running)."""
+    cfg = config()
+    claim = psql(
+        cfg["ports"]["primary"],
+        "SELECT slug FROM claims_claim WHERE status = 'verified' ORDER BY slug LIMIT 1",
+        database="summitcms",
+    )
+    pages = {"a claim": f"claims/{claim}/", "the claims list": "claims/", "a search": "search/?q=trade"}
+
+    def four_workers_on_one():
+        stop_service("app1")
+        start_service("app1", workers=4)
+        stop_service("balancer")  # it lets each server take as many requests as it has workers
+        start_balancer(cfg, workers=4)
+
+    def back_to_two():
+        for name in ("app1", "balancer"):
+            stop_service(name)
+        start(quiet=True)
+
+    arrangements = [
+        ("two app servers, 2 workers each", lambda: None),
+        ("one app server, 2 workers", lambda: stop_service("app2")),
+        ("one app server, 4 workers", four_workers_on_one),
+        ("two app servers, Redis stopped (nothing cached)", lambda: (back_to_two(), stop_redis())),
+    ]
+    print(
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f};"
+        f" wrk -t2 -c16 -d{seconds}s through HAProxy (TLS), requests per second"
+    )
+    print("| arrangement | " + " | ".join(pages) + " |\n|---|" + "---|" * len(pages))
+    try:
+        for name, arrange in arrangements:
+            arrange()
+            wait_for(lambda: site_answers(cfg), "the site")
+            time.sleep(2)  # the balancer's health checks see the change
+            for path in pages.values():  # built and cached once before measuring
+                urllib.request.urlopen(site_url(cfg) + path, context=client_context()).read()
+            figures = [wrk(site_url(cfg) + path, seconds) for path in pages.values()]
+            print(f"| {name} | " + " | ".join(f"{rate:.0f} {bad}".strip() for rate, bad in figures) + " |", flush=True)
+    finally:
+        back_to_two()
+    median, worst = replication_lag(cfg)
+    print(
+        "replication lag, from a commit on the primary to the standby showing it:"
+        f" median {median:.0f} ms, worst {worst:.0f} ms"
+    )
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -615,6 +720,9 @@ def main():
             sub.add_argument("--kill", action="store_true", help="SIGKILL (PostgreSQL: immediate), not a clean stop")
     commands.add_parser("backup")
     commands.add_parser("restore-check")
+    commands.add_parser("measure", help="throughput through the balancer, replication lag").add_argument(
+        "--seconds", type=int, default=10
+    )
     args = parser.parse_args()
     if args.command == "start":
         start(args.claims, args.workers)
@@ -630,6 +738,8 @@ def main():
         backup()
     elif args.command == "restore-check":
         restore_check()
+    elif args.command == "measure":
+        measure(args.seconds)
 
 
 if __name__ == "__main__":

@@ -328,8 +328,10 @@ def test_an_app_server_killed_under_load_fails_no_request_beyond_those_in_flight
     threads = [threading.Thread(target=load, args=(cfg, paths, results, stop, n)) for n in range(8)]
     for thread in threads:
         thread.start()
+    served_before = int(cluster.haproxy_stats()["app1"]["stot"])
     try:
         time.sleep(3)
+        assert int(cluster.haproxy_stats()["app1"]["stot"]) > served_before  # app1 had its share
         killed_at = time.monotonic()
         cluster.stop_service("app1", kill=True)  # SIGKILL, master and workers
         time.sleep(5)
