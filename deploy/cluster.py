@@ -724,6 +724,8 @@ def main():
         "--seconds", type=int, default=10
     )
     args = parser.parse_args()
+    if args.command not in ("start", "stop") and not CONFIG.exists():
+        sys.exit(f"No cluster here ({STATE}): make cluster starts one.")
     if args.command == "start":
         start(args.claims, args.workers)
     elif args.command == "stop":
