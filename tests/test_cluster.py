@@ -348,7 +348,8 @@ def test_an_app_server_killed_under_load_fails_no_request_beyond_those_in_flight
         assert after and all(r.ok for r in after)
         assert len([r for r in results if r.started < killed_at]) > 0
         print(
-            f"\n{len(results)} requests, {len(failed)} failed (in flight when app1 was killed), {len(after)} after it"
+            f"\n{len(results)} requests, {len(failed)} failed (in flight when app1 was killed:"
+            f" {', '.join(r.what for r in failed) or 'none'}), {len(after)} after it"
         )
         eventually(lambda: cluster.haproxy_servers()["app1"] == "DOWN", "the balancer marks app1 down", 10)
     finally:
