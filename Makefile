@@ -7,7 +7,7 @@ PORT ?= 8000
 
 WEB_CONCURRENCY ?= 2
 
-.PHONY: run serve test lint lock scan load bench clean
+.PHONY: run serve test lint lock scan load bench clean cluster cluster-stop cluster-test
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -90,3 +90,16 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var/static
+
+## cluster: a PostgreSQL primary and streaming replica, Redis, two gunicorn servers behind HAProxy, on this machine
+## (CLUSTER_ARGS="--claims 2000" for a generated corpus; see docs/deploy.md)
+cluster: $(VENV)/.runtime
+	$(PY) deploy/cluster.py start $(CLUSTER_ARGS)
+
+## cluster-stop: stop it, and remove var/cluster
+cluster-stop:
+	$(PY) deploy/cluster.py stop
+
+## cluster-test: the faults it survives, measured through the balancer (starts a cluster unless one runs)
+cluster-test: $(VENV)/.dev
+	$(PY) -m pytest -m cluster tests/test_cluster.py $(PYTEST_ARGS)

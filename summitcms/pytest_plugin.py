@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# One database: the tests that need a replica make one of their own (tests/test_replicas.py).
+os.environ.pop("DATABASE_REPLICA_URLS", None)
 # Sync Playwright runs an event loop in the test thread; Django's ORM must allow it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -51,6 +53,9 @@ def missing_part(reason):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
         missing_part("Chromium is not installed (apt-get install chromium)")
+    # The cluster's tests start servers and stop them on purpose: only when asked for.
+    if item.get_closest_marker("cluster") and "cluster" not in (item.config.option.markexpr or ""):
+        pytest.skip("starts the cluster: run it with make cluster-test (pytest -m cluster)")
 
 
 @pytest.fixture(scope="session")

@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "summitcms.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which database this request reads from: a replica for the public site, else the
+    # primary (nothing to choose without DATABASE_REPLICA_URLS).
+    "summitcms.replicas.ReplicaMiddleware",
     # Cached public pages skip everything below; the headers above still apply.
     "apps.site.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,10 +164,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the tests can let a second process change the data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
+# Read replicas (PostgreSQL streaming replicas, hot standbys): the public site reads from
+# one of them, everything else from the primary (summitcms.replicas; docs/deploy.md).
+# Unset, there is one database and nothing is routed.
+DATABASE_REPLICAS = []
+for number, url in enumerate(envlist("DATABASE_REPLICA_URLS"), start=1):
+    alias = f"replica_{number}"
+    try:
+        DATABASES[alias] = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS holds a URL Django does not understand: {exc}") from None
+    DATABASES[alias]["CONN_HEALTH_CHECKS"] = True
+    DATABASE_REPLICAS.append(alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["summitcms.replicas.PrimaryReplicaRouter"]
+# After a write (any POST), the writer reads from the primary for this long, so that the
+# next page shows what they saved even if a replica has not replayed it yet. Signed-in
+# people always read from the primary.
+READ_YOUR_WRITES_SECONDS = envint("SUMMITCMS_READ_YOUR_WRITES_SECONDS", 10)
+# A replica or the cache that failed is left alone for this long before it is tried
+# again (in each worker): meanwhile the primary answers, pages are built uncached.
+OUTAGE_RETRY_SECONDS = envint("SUMMITCMS_OUTAGE_RETRY_SECONDS", 5)
+
 # Caches: local memory by default, Redis when CACHE_URL is set (shared by all workers).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's RedisCache, except that Redis being unreachable is a cache miss, not an error.
+    CACHES = {"default": {"BACKEND": "summitcms.shared_cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 PUBLIC_PAGE_CACHE = "default"

@@ -8,6 +8,9 @@ admin.site.site_header = "SummitCMS"
 admin.site.site_title = "SummitCMS admin"
 admin.site.index_title = "Editorial desk"
 
+# A database that does not answer is a 503 (read-only for now), not a 500.
+handler500 = "summitcms.replicas.server_error"
+
 urlpatterns = [
     path("admin/review/", admin.site.admin_view(review_queue_view), name="review_queue"),
     path("admin/sent-back/", admin.site.admin_view(sent_back_view), name="sent_back"),

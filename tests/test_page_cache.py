@@ -156,7 +156,7 @@ def test_an_edit_by_loaddata_in_another_process_is_visible_on_the_next_request(c
 def test_the_shared_cache_is_redis_when_cache_url_is_set(settings):
     backend = settings.CACHES["default"]["BACKEND"]
     if os.environ.get("CACHE_URL"):
-        assert backend == "django.core.cache.backends.redis.RedisCache"
+        assert backend == "summitcms.shared_cache.RedisCache"
     else:
         assert backend == "django.core.cache.backends.locmem.LocMemCache"
 

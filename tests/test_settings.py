@@ -128,3 +128,31 @@ def test_it_refuses_a_negative_proxy_count():
     result = manage("check", DJANGO_DEBUG="1", DJANGO_BEHIND_TLS_PROXY="1", DJANGO_PROXY_COUNT="-1")
     assert result.returncode != 0
     assert "DJANGO_PROXY_COUNT must be 0 or more" in result.stderr
+
+
+REPLICAS = (
+    "from django.conf import settings as s; "
+    "print(s.DATABASE_REPLICAS, s.DATABASE_ROUTERS, "
+    "[(d['HOST'], d['OPTIONS'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    " for a, d in s.DATABASES.items() if a != 'default'])"
+)
+
+
+def test_replicas_are_read_from_database_replica_urls():
+    env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(ROOT / "var" / "test-settings"), "DJANGO_CONN_MAX_AGE": "60"}
+    urls = "postgres://app:pw@replica-a/summitcms?connect_timeout=2, postgres://app:pw@replica-b:5433/summitcms"
+    result = manage("shell", "-c", REPLICAS, DATABASE_REPLICA_URLS=urls, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "['replica_1', 'replica_2'] ['summitcms.replicas.PrimaryReplicaRouter'] "
+        "[('replica-a', {'connect_timeout': 2}, 60, True), ('replica-b', {}, 60, True)]"
+    )
+    # Unset: one database, nothing routed.
+    result = manage("shell", "-c", REPLICAS, **env)
+    assert result.stdout.strip().splitlines()[-1] == "[] [] []"
+
+
+def test_it_refuses_a_replica_url_it_does_not_understand():
+    result = manage("check", DJANGO_DEBUG="1", DATABASE_REPLICA_URLS="not a url")
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URLS holds a URL Django does not understand" in result.stderr

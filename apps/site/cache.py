@@ -7,6 +7,12 @@ program). Each request reads the version (one indexed single-row query) before l
 in the cache, so a cached page is used only while nothing has changed since it was
 rendered, whichever process made the change and whichever worker serves the request.
 The version also makes the ``ETag``, so browsers and proxies revalidate with a cheap 304.
+
+With read replicas, the version is read from the database the page is then built from
+(the router sends both to the replica this request reads: ``summitcms.replicas``), so a
+page is cached under the version of the data it shows, and is never staler than that
+replica. Redis that does not answer is a miss (``summitcms.shared_cache``): the page is
+built uncached.
 """
 
 import hashlib
@@ -21,6 +27,7 @@ from django.utils.text import compress_string
 
 from apps.editorial import registry
 from apps.site.models import ContentVersion
+from summitcms.lib.public import is_public_read
 
 
 def watch_public_tables(sender, using="default", **kwargs):
@@ -28,15 +35,6 @@ def watch_public_tables(sender, using="default", **kwargs):
     any write to what a reader can see (``ContentVersionQuerySet.watch``): every table of
     a registered record, kind of entry, citation and part, and their many-to-many tables."""
     ContentVersion.objects.using(using).watch(registry.public_models())
-
-
-def is_cacheable(request):
-    # Signed-in people may see the admin's messages or links; readers have no session.
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith("/admin/")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
 
 
 class PublicPageCacheMiddleware:
@@ -51,8 +49,10 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cacheable(request):
+        if not is_public_read(request):
             return self.get_response(request)
+        # From the database this request reads (a replica for readers): the page below is
+        # built from it too.
         number, changed_at = ContentVersion.objects.current()
         # The time of the last change makes the version unique even if the counter starts
         # again (a restored or re-created database beside a long-lived shared cache).
