@@ -72,9 +72,6 @@ class Retractions:
             .order_by(F("retracted_at").desc(nulls_last=True), "slug")
         )
 
-    def count(self):
-        return self.queryset.count()
-
     def newest(self, limit):
         return [retraction(entry) for entry in self.queryset[:limit]]
 
@@ -109,9 +106,6 @@ class PublishedCorrections:
             .order_by("-published_at", f"{entry}__slug", "number")
         )
 
-    def count(self):
-        return self.queryset.count()
-
     def newest(self, limit):
         return [published_correction(p, self.entry_type) for p in self.queryset[:limit]]
 
@@ -137,7 +131,9 @@ class Corrections:
         self.streams = streams()
 
     def count(self):
-        return sum(stream.count() for stream in self.streams)
+        # One query for every stream: a UNION ALL of their keys, counted.
+        keys = [stream.queryset.order_by().values("pk") for stream in self.streams]
+        return keys[0].union(*keys[1:], all=True).count()
 
     def __len__(self):
         return self.count()

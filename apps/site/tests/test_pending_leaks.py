@@ -18,7 +18,7 @@ from apps.editorial import changes
 from apps.editorial.models import Topic
 from tests.builders import make_summit_corpus
 
-from .crawl import crawl
+from .crawl import crawl, internal_links
 from .test_public_leaks import HIDDEN_PASSAGE, QUERY, SECRET, filtered_lists, text_of
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +67,18 @@ def pending():
 def test_no_public_address_shows_a_pending_change(client, pending):
     pages = crawl(client, ["/", *filtered_lists(pending["corpus"]), f"/claims/?q={QUERY}", "/search/?q=statement"])
     assert len(pages) > 60
+    retracted = set(internal_links(pages["/corrections/"].content.decode()))  # each answers 410 Gone
     for url, response in pages.items():
         body = response.content.decode() if not response.streaming else b"".join(response.streaming_content).decode()
-        assert response.status_code in (200, 400), (url, response.status_code)
+        # The lists name the API addresses of test_public_leaks's hidden entries: none exist here.
+        absent = url.startswith("/api/") and "hidden" in url
+        assert (
+            response.status_code in (200, 400)
+            or absent
+            and response.status_code == 404
+            or url in retracted
+            and response.status_code == 410
+        ), (url, response)
         assert SECRET not in text_of(body), url
         if not url.startswith(("/sources/", "/search/")):
             assert HIDDEN_PASSAGE not in body, url
