@@ -6,7 +6,8 @@ class RefusalsOnOneLine(logging.Filter):
 
     Django logs a PermissionDenied (403) with the exception's traceback: harmless
     refusals would fill the log and look like failures (``make load`` fails on a
-    traceback in the server's log). A 503 while the primary database does not answer
+    traceback in the server's log); so does a request for a host the site does not
+    serve (400). A 503 while the primary database does not answer
     (``summitcms.replicas.server_error``) is one line too: it repeats for every request
     of the outage.
     """

@@ -294,7 +294,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"refusals_on_one_line": {"()": "summitcms.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
+    "loggers": {
+        "django.request": {"filters": ["refusals_on_one_line"]},
+        # A request for a host not in DJANGO_ALLOWED_HOSTS (a scanner, a stale DNS name): one line.
+        "django.security.DisallowedHost": {"filters": ["refusals_on_one_line"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

@@ -379,3 +379,12 @@ def test_a_refusal_is_logged_as_one_warning_line(client, caplog):
         and record.getMessage() == "Forbidden (Permission denied): /admin/claims/claim/"
     )
     assert record.exc_info is None and "Traceback" not in caplog.text
+
+
+def test_a_request_for_another_host_is_logged_as_one_line(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.security"):
+        response = client.get("/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "attacker.example" in record.getMessage()
+    assert record.exc_info is None and "Traceback" not in caplog.text
