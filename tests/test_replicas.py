@@ -47,6 +47,12 @@ class Replica:
         else:
             connections[DEFAULT_DB_ALIAS].close()  # a template database has no one connected
             with self.maintenance() as cursor:
+                # Connections other tests' threads left open (each thread has its own) would
+                # make the primary unusable as a template.
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [self.primary["NAME"]],
+                )
                 cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
                 cursor.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.primary["NAME"]}"')
 
