@@ -13,7 +13,7 @@ class AgreementCitationInline(CitationInline):
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
     list_display = [
-        "title",
+        "heading_display",
         "kind",
         "documents",
         "signed_on",
