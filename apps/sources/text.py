@@ -118,7 +118,7 @@ def nearest(excerpt, body, cutoff=0.6):
     changed.
 
     Cheap for a long body: the words of both are compared (``difflib`` on word lists,
-    linear in the body), each run of words they share proposes the passage of the
+    linear in the body), each run of words they share proposes the passages of about the
     excerpt's length aligned on it, and the best of those few candidates, compared by
     characters, wins.
     """
@@ -132,13 +132,15 @@ def nearest(excerpt, body, cutoff=0.6):
     starts = {block.b - block.a for block in matcher.get_matching_blocks() if block.size}
     for first in sorted(starts):
         first = max(first, 0)
-        last = min(first + len(wanted), len(words)) - 1
-        if last < first:
-            continue
-        span = widen(body, words[first][1], words[last][2], excerpt, wanted)
-        ratio = difflib.SequenceMatcher(None, needle, folded(body[span[0] : span[1]]).lower()).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = span, ratio
+        # A word or two may have been added or left out.
+        for length in range(max(len(wanted) - 2, 1), len(wanted) + 3):
+            last = min(first + length, len(words)) - 1
+            if last < first:
+                continue
+            span = widen(body, words[first][1], words[last][2], excerpt, wanted)
+            ratio = difflib.SequenceMatcher(None, needle, folded(body[span[0] : span[1]]).lower()).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = span, ratio
     return best
 
 

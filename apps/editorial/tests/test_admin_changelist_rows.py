@@ -43,7 +43,7 @@ def test_each_row_has_djangos_own_checkbox_and_link(analyst_client):
     assert admin.ModelAdmin.action_checkbox(claim_admin, claim) in page
     change_url = reverse("admin:claims_claim_change", args=[claim.pk])
     # The statement, clamped to two lines by CSS, whole in its title (hover) and escaped.
-    escaped = 'Xi said “&lt;trade&gt; &amp; peace” were &quot;first&quot;'
+    escaped = "Xi said “&lt;trade&gt; &amp; peace” were &quot;first&quot;"
     assert f'<th class="field-heading_display"><a href="{change_url}">' in page
     assert f'<span class="clamp" title="{escaped}">{escaped}</span>' in page
 
