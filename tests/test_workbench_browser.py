@@ -245,7 +245,7 @@ def test_the_admin_home_shows_my_work_and_an_editor_the_queue_first(browser, liv
     me.close()
 
     editor = Session(browser, live_server, "editor", width)
-    boxes = editor.page.locator("#content-main .module").evaluate_all("nodes => nodes.map(n => n.id)")
+    boxes = editor.page.locator("#content .module").evaluate_all("nodes => nodes.map(n => n.id)")
     assert boxes[:2] == ["home-review-queue", "my-work"]
     assert "In review about media" in editor.page.inner_text("#home-review-queue")
     editor.no_sideways_scroll()

@@ -135,7 +135,9 @@
             const target = event.target;
             if (target && target.name && target.name.endsWith("-source")) {
                 const row = rowOf(target);
-                if (row) {
+                // A source chosen makes its row the one cited into; an emptied box in
+                // another row (the autocomplete boxes start up) takes nothing away.
+                if (row && (target.value || row === active)) {
                     activate(row);
                 }
             }
@@ -163,6 +165,6 @@
         document.addEventListener("selectionchange", cite);
         const all = rows();
         const waiting = all.find((row) => field(row, "source").value && !field(row, "excerpt").value);
-        activate(waiting || all.find((row) => !field(row, "excerpt").value) || all[0] || null);
+        activate(waiting || all.find((row) => field(row, "source").value) || all[0] || null);
     });
 })();
