@@ -118,6 +118,8 @@ def test_an_analyst_records_a_claim_by_selecting_its_passage(browser, live_serve
     assert page.input_value("#id_citations-0-excerpt") == PASSAGE
     start = BODY.index(PASSAGE)
     assert f"characters {start}–{start + len(PASSAGE)}" in page.inner_text("#source-pane-status")
+    shown = [page.inner_text(f"#citations-0 .fieldBox.field-{name} .readonly") for name in ("start", "end")]
+    assert shown == [str(start), str(start + len(PASSAGE))]
     me.no_sideways_scroll()
     page.screenshot(path=screenshots / f"admin-select-to-cite-{width}.png", full_page=True)
     me.act("click", "input[name=_submit]")

@@ -124,7 +124,10 @@
                 say(`Citation ${number(active)}: characters ${start}–${end} selected. Save to keep it.`);
             }
             for (const [name, value] of [["start", start], ["end", end]]) {
-                const shownOffset = active.querySelector(`.field-${name} .readonly`);
+                // Side by side, each in a box of its own (their row has both classes).
+                const shownOffset =
+                    active.querySelector(`.fieldBox.field-${name} .readonly`) ||
+                    active.querySelector(`.field-${name} .readonly`);
                 if (shownOffset) {
                     shownOffset.textContent = String(value);
                 }
