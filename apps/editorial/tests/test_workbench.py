@@ -254,3 +254,21 @@ def test_an_editor_sees_the_review_queue_first(client):
     assert page.index('id="home-review-queue"') < page.index('id="my-work"')
     queue = page[page.index('id="home-review-queue"') : page.index('id="my-work"')]
     assert "Waiting for an editor" in queue and "“Two sources.”" in queue
+
+
+def test_your_work_holds_what_you_worked_on_of_other_people_s_entries(client):
+    analyst, other = make_analyst("analyst"), make_analyst("other")
+    make_claim(statement="Their draft I edited", created_by=other, contributors=[other.pk, analyst.pk])
+    # An id whose digits hold the analyst's ("31" holds "3"): not theirs.
+    make_claim(statement="Someone else's work", created_by=other, contributors=[analyst.pk * 10 + 1])
+    source = make_source(body=BODY)
+    published = make_claim(statement="Published claim", status="verified", citations=[(source, "a record high")])
+    Claim.objects.filter(pk=published.pk).update(
+        proposal={"fields": {}, "parts": {}}, proposal_status="in_review", contributors=[analyst.pk]
+    )
+    client.force_login(analyst)
+    page = client.get(reverse("admin:index")).content.decode()
+    work = page[page.index('id="my-work"') :]
+    assert "Their draft I edited" in work and "Someone else" not in work
+    in_review = work[work.index("In review") :]
+    assert "Published claim" in in_review and "a change to a published entry" in in_review
