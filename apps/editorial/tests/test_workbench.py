@@ -11,7 +11,16 @@ from django.urls import reverse
 
 from apps.claims.models import Claim
 from apps.quotes.models import Quote
-from tests.builders import inline_rows, make_analyst, make_claim, make_editor, make_quote, make_source, make_user
+from tests.builders import (
+    inline_rows,
+    make_agreement,
+    make_analyst,
+    make_claim,
+    make_editor,
+    make_quote,
+    make_source,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:claims_claim_add")
@@ -272,3 +281,16 @@ def test_your_work_holds_what_you_worked_on_of_other_people_s_entries(client):
     assert "Their draft I edited" in work and "Someone else" not in work
     in_review = work[work.index("In review") :]
     assert "Published claim" in in_review and "a change to a published entry" in in_review
+
+
+@pytest.mark.parametrize("make", [make_claim, make_quote, make_agreement])
+def test_every_kind_of_entry_has_its_preview(client, make):
+    entry = make(status="in_review")
+    opts = entry._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_preview", args=[entry.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(make_analyst())
+    response = client.get(url)
+    assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex"
+    assert f"{opts.app_label}/{opts.model_name}_detail.html" in [t.name for t in response.templates]
+    assert "Preview: not published." in response.content.decode()
