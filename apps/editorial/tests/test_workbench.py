@@ -294,3 +294,12 @@ def test_every_kind_of_entry_has_its_preview(client, make):
     assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex"
     assert f"{opts.app_label}/{opts.model_name}_detail.html" in [t.name for t in response.templates]
     assert "Preview: not published." in response.content.decode()
+
+
+def test_the_agreements_list_still_sorts_by_title(client):
+    make_agreement(title="Beta memorandum")
+    make_agreement(title="Alpha protocol")
+    client.force_login(make_analyst())
+    page = client.get(reverse("admin:agreements_agreement_changelist"), {"o": "1"}).content.decode()
+    assert page.index("Alpha protocol") < page.index("Beta memorandum")
+    assert 'class="sortable column-heading_display sorted ascending"' in page
