@@ -13,7 +13,7 @@ class AgreementCitationInline(CitationInline):
 @admin.register(Agreement)
 class AgreementAdmin(EntryAdmin):
     list_display = [
-        "title",
+        "heading_display",
         "kind",
         "documents",
         "signed_on",
@@ -29,6 +29,11 @@ class AgreementAdmin(EntryAdmin):
     autocomplete_fields = ["parties", "signatories", "event", "topics"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AgreementCitationInline]
+
+    @admin.display(description="title", ordering="title")
+    def heading_display(self, obj):
+        return super().heading_display(obj)  # on two lines at most, sorted by title as before
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "documents"]}),
         ("Who and when", {"fields": ["parties", "signatories", "signed_on", "place", "event"]}),

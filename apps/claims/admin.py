@@ -3,7 +3,12 @@ from django.contrib import admin
 from apps.editorial.admin import CitationInline, EntryAdmin, KeysOnlyAutocomplete, StampedAdmin, VersionedInline
 from apps.editorial.changelists import AutocompleteFilter
 
-from .models import Claim, ClaimCitation, ClaimRelation
+from .models import Claim, ClaimCitation, ClaimRelation, Credibility
+
+# The key of the grade, one line under the field (from the choices, so it cannot drift).
+CREDIBILITY_KEY = (
+    "How likely the claim is true, whatever its sources' reliability: " + "; ".join(Credibility.labels) + "."
+)
 
 
 class ClaimCitationInline(CitationInline):
@@ -23,7 +28,7 @@ class ClaimRelationInline(KeysOnlyAutocomplete, VersionedInline):
 @admin.register(Claim)
 class ClaimAdmin(EntryAdmin):
     list_display = [
-        "__str__",
+        "heading_display",
         "event",
         "credibility",
         "quantity_display",
@@ -41,6 +46,12 @@ class ClaimAdmin(EntryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_contradiction()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "credibility":
+            field.help_text = CREDIBILITY_KEY
+        return field
 
     fieldsets = [
         (None, {"fields": ["statement", "slug", "credibility", "attributed_to"]}),

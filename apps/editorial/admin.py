@@ -8,10 +8,13 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.http import Http404
+from django.forms.utils import ErrorList
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -368,20 +371,24 @@ class CitationFormSet(forms.BaseInlineFormSet):
             widget.loaded = form.instance.source
 
 
-class CitationInline(KeysOnlyAutocomplete, admin.TabularInline):
-    """Evidence rows under an entry: the source and the passage copied from it."""
+class CitationInline(KeysOnlyAutocomplete, admin.StackedInline):
+    """Evidence rows under an entry: the source and the passage copied from it.
+
+    Stacked, not a table: a row of six columns made the form wider than the screen. The
+    change form puts them right after the statement, beside the chosen source's text
+    (``editorial/cite.js``: selecting a passage there fills the row's excerpt)."""
 
     formset = CitationFormSet
     extra = 1
     verbose_name = "citation"
     verbose_name_plural = "evidence: passages of sources"
     autocomplete_fields = ["source"]
-    fields = ["source", "excerpt", "stance", "note", "start", "end"]
+    fields = ["source", "excerpt", "stance", "note", ("start", "end")]
     readonly_fields = ["start", "end"]
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Excerpts are a sentence or a paragraph: a short box fits a row of the table.
-        kwargs.setdefault("widgets", {"excerpt": forms.Textarea(attrs={"rows": 3, "cols": 60})})
+        # Excerpts are a sentence or a paragraph; the box takes the row's width (CSS).
+        kwargs.setdefault("widgets", {"excerpt": forms.Textarea(attrs={"rows": 3, "cols": 40})})
         return super().get_formset(request, obj, **kwargs)
 
     def get_queryset(self, request):
@@ -427,6 +434,24 @@ class EntryAdmin(StampedAdmin):
     list_select_related = ["created_by"]
     actions = ["submit_selected", "verify_selected", "send_back_selected", "retract_selected"]
 
+    class Media:
+        # The analyst's workbench: lists that fit the screen, the source's text beside the
+        # form. Static files from our own origin: the Content-Security-Policy allows them.
+        css = {"all": ["editorial/workbench.css"]}
+        js = ["editorial/cite.js"]
+
+    @admin.display(description="entry")
+    def heading_display(self, obj):
+        """The entry's statement (text, title) on two lines at most; all of it on hover or
+        focus (``workbench.css``)."""
+        return format_html('<span class="clamp" title="{}">{}</span>', obj.heading, obj.heading)
+
+    def get_view_on_site_url(self, obj=None):
+        # An entry readers cannot see yet: its preview, not a 404.
+        if obj is not None and obj.status in (Status.DRAFT, Status.IN_REVIEW):
+            return preview_url(obj)
+        return super().get_view_on_site_url(obj)
+
     @admin.display(description="change waiting")
     def waiting(self, obj):
         return obj.get_proposal_status_display() if obj.has_proposal else "—"
@@ -460,6 +485,95 @@ class EntryAdmin(StampedAdmin):
             # Not public: its rows are the work in progress.
             return super().change_view(request, object_id, form_url, extra_context)
         return self.proposal_view(request, obj, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        citation_model = self.model.citations.rel.related_model
+        context["error_summary"] = error_summary(context["adminform"].form, context["inline_admin_formsets"])
+        context["source_text_url"] = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_source_text")
+        context["citations_prefix"] = self.model.citations.rel.get_accessor_name()
+        context["can_submit"] = obj is None or obj.status == Status.DRAFT
+        context["preview_url"] = preview_url(obj) if obj is not None and obj.has_proposal else ""
+        context["citation_noun"] = citation_model._meta.verbose_name
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.submitted(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "proposal", None) is not None:
+            # ``proposal_view`` says what became of the change, once it is kept.
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)]))
+        return self.submitted(request, obj) or super().response_change(request, obj)
+
+    def submitted(self, request, obj):
+        """ "Save and submit for review": the saved draft goes through the workflow's own
+        submit, as the button on its page would; a refusal is said, the draft kept."""
+        if "_submit" not in request.POST:
+            return None
+        change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)])
+        try:
+            workflow.apply(obj, "submit", request.user, expected_version=obj.version)
+        except ValidationError as error:
+            self.message_user(
+                request, f"“{obj}” was saved but not submitted: {' '.join(error.messages)}", messages.ERROR
+            )
+        else:
+            self.message_user(request, f"“{obj}” was saved and submitted for review.", messages.SUCCESS)
+        return redirect(change_url)
+
+    def preview_view(self, request, object_id):
+        """A draft, an entry in review or a change waiting for review, shown with the page
+        readers will see once it is published: marked as not published, never cached,
+        never indexed, and a 404 to anyone who is not staff allowed to see the entry.
+
+        The page is the public view itself, run in a savepoint that is always rolled back
+        (``changes.sandbox``) after the entry is made to look published in it: the change
+        applied, or the status set to verified. Nothing is written; no reader sees it.
+        """
+        user = request.user
+        if not (user.is_active and user.is_staff and self.has_view_or_change_permission(request)):
+            raise Http404
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not (obj.status in (Status.DRAFT, Status.IN_REVIEW) or obj.has_proposal):
+            raise Http404
+        with transaction.atomic(using=router.db_for_write(self.model)), changes.sandbox():
+            entry = self.model.objects.get(pk=obj.pk)
+            if entry.has_proposal:
+                changes.apply(entry, entry.proposal, keep_new_ids=True)
+            else:
+                self.model.objects.filter(pk=entry.pk).update(status=Status.VERIFIED, verified_at=entry.updated_at)
+            entry.refresh_from_db()
+            match = resolve(entry.get_absolute_url())
+            view = match.func.view_class.as_view(extra_context={"preview": obj})  # as it is, not as shown
+            response = view(request, *match.args, **match.kwargs)
+            response.render()
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def source_text_view(self, request):
+        """The text of the source ``?source=<id>``, for the pane beside the form
+        (``editorial/cite.js``): to whoever may edit these entries and see sources."""
+        source_model = self.model.citations.rel.related_model._meta.get_field("source").related_model
+        source_admin = self.admin_site._registry.get(source_model)
+        if not (self.has_add_permission(request) or self.has_change_permission(request)) or not (
+            source_admin and source_admin.has_view_or_change_permission(request)
+        ):
+            raise PermissionDenied
+        try:
+            source = source_model.objects.only("title", "body", "reliability").get(
+                pk=int(request.GET.get("source", ""))
+            )
+        except (ValueError, OverflowError, source_model.DoesNotExist):
+            raise Http404 from None
+        return JsonResponse(
+            {
+                "id": source.pk,
+                "title": source.title,
+                "body": source.body,
+                "reliability": source.get_reliability_display(),
+            }
+        )
 
     def proposal_view(self, request, obj, object_id, form_url, extra_context):
         """The change form of a published entry: it shows, and a save keeps, the change
@@ -550,12 +664,6 @@ class EntryAdmin(StampedAdmin):
             obj.add_contributor(request.user)
             type(obj).objects.filter(pk=obj.pk).update(contributors=obj.contributors)
 
-    def response_change(self, request, obj):
-        if getattr(request, "proposal", None) is None:
-            return super().response_change(request, obj)
-        # ``proposal_view`` says what became of the change, once it is kept.
-        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[quote(obj.pk)]))
-
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
@@ -563,6 +671,13 @@ class EntryAdmin(StampedAdmin):
                 "<path:object_id>/transition/<str:name>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="{}_{}_transition".format(*info),
+            ),
+            # Not through admin_view: anyone but staff gets a 404, not the login page.
+            path("<path:object_id>/preview/", self.preview_view, name="{}_{}_preview".format(*info)),
+            path(
+                "source-text/",
+                self.admin_site.admin_view(self.source_text_view),
+                name="{}_{}_source_text".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -687,6 +802,32 @@ class EntryAdmin(StampedAdmin):
         return self.run_transition(request, queryset, "retract")
 
 
+def preview_url(entry):
+    opts = entry._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_preview", args=[quote(entry.pk)])
+
+
+def error_summary(form, inline_admin_formsets):
+    """Every error of an entry's form and of its rows, each with the id of the place
+    where the page shows it: the summary at the top links to the refused row."""
+    rows = []
+    for name, errors in form.errors.items():
+        if name in form.fields:
+            rows.append({"anchor": f"id_{name}", "label": form.fields[name].label, "messages": errors})
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        noun = str(inline.opts.verbose_name)
+        if formset.non_form_errors():
+            label = str(inline.opts.verbose_name_plural).capitalize()
+            rows.append({"anchor": f"{formset.prefix}-group", "label": label, "messages": formset.non_form_errors()})
+        for index, row in enumerate(formset.forms):
+            if row.errors:
+                messages_ = ErrorList([m for errors in row.errors.values() for m in errors])
+                label = f"{noun[:1].upper()}{noun[1:]} {index + 1}"
+                rows.append({"anchor": f"{formset.prefix}-{index}", "label": label, "messages": messages_})
+    return rows
+
+
 def contributor_names(entry):
     users = get_user_model().objects.filter(pk__in=entry.excluded_reviewers()).order_by("username")
     return [user.get_username() for user in users]
@@ -705,4 +846,8 @@ def view_on_site_view(request, content_type_id, object_id):
     model_admin = admin.site._registry.get(model)
     if model_admin is None or not model_admin.has_view_or_change_permission(request):
         raise PermissionDenied
+    if issubclass(model, Entry):
+        entry = model.objects.filter(pk=object_id, status__in=[Status.DRAFT, Status.IN_REVIEW]).first()
+        if entry is not None:
+            return redirect(preview_url(entry))  # readers cannot see it yet
     return contenttype_views.shortcut(request, content_type_id, object_id)

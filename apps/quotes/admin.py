@@ -32,7 +32,7 @@ class QuoteCitationInline(CitationInline):
 @admin.register(Quote)
 class QuoteAdmin(EntryAdmin):
     list_display = [
-        "__str__",
+        "heading_display",
         "speaker",
         "said_on",
         "occasion",

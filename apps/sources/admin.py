@@ -2,7 +2,12 @@ from django.contrib import admin
 
 from apps.editorial.admin import StampedAdmin
 
-from .models import Source
+from .models import Reliability, Source
+
+# The key of the grade, one line under the field (from the choices, so it cannot drift).
+RELIABILITY_KEY = (
+    "How far this source has proved trustworthy, whatever it says here: " + "; ".join(Reliability.labels) + "."
+)
 
 
 @admin.register(Source)
@@ -22,6 +27,12 @@ class SourceAdmin(StampedAdmin):
         ("Reliability", {"fields": ["reliability", "reliability_notes", "relays"]}),
         ("Text", {"fields": ["body", "content_hash", "notes"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "reliability":
+            field.help_text = RELIABILITY_KEY
+        return field
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

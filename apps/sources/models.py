@@ -290,7 +290,17 @@ class Citation(TracksLoaded, models.Model):
 
     def not_found(self):
         excerpt = Truncator(self.excerpt.strip()).chars(80)
-        return f"The excerpt “{excerpt}” is not in the source “{self.source}”."
+        message = f"The excerpt “{excerpt}” is not in the source “{self.source}”."
+        nearest = self.nearest_passage()
+        if nearest:
+            message += f" The closest passage it contains: “{nearest}”."
+        return message
+
+    def nearest_passage(self):
+        """The passage of the source closest to the excerpt (a word mistyped or changed),
+        exactly as the source prints it, or "" when none is close."""
+        span = text.nearest(self.excerpt, self.source.body)
+        return self.source.body[span[0] : span[1]] if span else ""
 
     def anchor_problem(self):
         """The provenance check of recorded offsets: a sentence when they do not point at

@@ -6,6 +6,7 @@ map the match back to offsets in the original body, so the highlighted passage o
 public site is exactly the characters of the source.
 """
 
+import difflib
 import hashlib
 import re
 
@@ -106,3 +107,50 @@ def contains(passage, text):
 def content_hash(body):
     """SHA-256 of the folded body: the same text re-pasted with other spacing is a duplicate."""
     return hashlib.sha256(folded(body).encode("utf-8")).hexdigest()
+
+
+WORD = re.compile(r"\w+")
+
+
+def nearest(excerpt, body, cutoff=0.6):
+    """``(start, end)`` of the passage of ``body`` closest to ``excerpt``, or None when
+    none is close enough: what an analyst meant to cite when a word was mistyped or
+    changed.
+
+    Cheap for a long body: the words of both are compared (``difflib`` on word lists,
+    linear in the body), each run of words they share proposes the passages of about the
+    excerpt's length aligned on it, and the best of those few candidates, compared by
+    characters, wins.
+    """
+    wanted = [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(excerpt)]
+    words = [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(body)]
+    if not wanted or not words:
+        return None
+    matcher = difflib.SequenceMatcher(None, [w for w, *_ in wanted], [w for w, *_ in words], autojunk=False)
+    needle = folded(excerpt).lower()
+    best, best_ratio = None, cutoff
+    starts = {block.b - block.a for block in matcher.get_matching_blocks() if block.size}
+    for first in sorted(starts):
+        first = max(first, 0)
+        # A word or two may have been added or left out.
+        for length in range(max(len(wanted) - 2, 1), len(wanted) + 3):
+            last = min(first + length, len(words)) - 1
+            if last < first:
+                continue
+            span = widen(body, words[first][1], words[last][2], excerpt, wanted)
+            ratio = difflib.SequenceMatcher(None, needle, folded(body[span[0] : span[1]]).lower()).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = span, ratio
+    return best
+
+
+def widen(body, start, end, excerpt, wanted):
+    """``(start, end)`` widened over the punctuation the excerpt has before its first word
+    and after its last ("30%", "“Quote”"), where the body has it too."""
+    lead = sum(1 for character in excerpt[: wanted[0][1]] if not character.isspace())
+    trail = sum(1 for character in excerpt[wanted[-1][2] :] if not character.isspace())
+    while lead > 0 and start > 0 and not body[start - 1].isspace() and not WORD.match(body[start - 1]):
+        start, lead = start - 1, lead - 1
+    while trail > 0 and end < len(body) and not body[end].isspace() and not WORD.match(body[end]):
+        end, trail = end + 1, trail - 1
+    return start, end

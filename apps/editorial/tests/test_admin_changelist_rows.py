@@ -42,7 +42,10 @@ def test_each_row_has_djangos_own_checkbox_and_link(analyst_client):
     claim_admin = admin.site._registry[Claim]
     assert admin.ModelAdmin.action_checkbox(claim_admin, claim) in page
     change_url = reverse("admin:claims_claim_change", args=[claim.pk])
-    assert f'<th class="field-__str__"><a href="{change_url}">' in page
+    # The statement, clamped to two lines by CSS, whole in its title (hover) and escaped.
+    escaped = "Xi said “&lt;trade&gt; &amp; peace” were &quot;first&quot;"
+    assert f'<th class="field-heading_display"><a href="{change_url}">' in page
+    assert f'<span class="clamp" title="{escaped}">{escaped}</span>' in page
 
 
 @pytest.mark.parametrize("model", [Claim, Quote, Agreement])
