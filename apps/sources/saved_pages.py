@@ -9,7 +9,6 @@ in the source's add form, where the analyst checks them against the page.
 
 import datetime
 
-import trafilatura
 from django.utils.text import slugify
 
 # A saved page larger than this is refused before it is parsed (a news page with its
@@ -42,6 +41,8 @@ def source_fields(name, data):
     and ``language`` when the page says them. Raises ``Unreadable``."""
     if len(data) > MAX_BYTES:
         raise Unreadable(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    import trafilatura  # here: it and its date parsers take a while to import, and only this page needs them
+
     text = decode(data)
     if not looks_like_html(name, text):
         body = text.strip()

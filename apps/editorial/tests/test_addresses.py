@@ -99,3 +99,30 @@ def test_a_former_address_of_an_entry_that_is_not_public_is_not_given_away():
     claim.save()
     Claim.objects.filter(pk=claim.pk).update(status="draft")
     assert Client().get("/claims/trade-grwe/").status_code == 404
+
+
+@pytest.mark.parametrize("module", ["apps.claims.migrations.0010_short_slugs"])
+def test_the_migration_shortens_long_addresses_and_a_published_one_keeps_redirecting(module):
+    """Its function, run on today's models (the migration's historical ones have the same
+    fields); the addresses were up to 200 characters before it."""
+    import importlib
+
+    from django.apps import apps
+
+    long_slug = "-".join(["trade-between-russia-and-china"] * 6)  # 185 characters
+    Claim.objects.bulk_create(
+        [
+            Claim(statement="Trade grew", slug=long_slug, status="verified", verified_at="2023-03-22T12:00Z"),
+            Claim(statement="Trade grew", slug=long_slug + "-again", status="draft"),
+            Claim(statement="Trade grew", slug="short-one", status="verified", verified_at="2023-03-22T12:00Z"),
+        ]
+    )
+    importlib.import_module(module).shorten_slugs(apps, None)
+
+    published, draft, short = Claim.objects.order_by("pk")
+    assert published.slug == "trade-between-russia-and-china-trade-between-russia-and-china-trade-between"
+    assert draft.slug == published.slug + "-2"  # unique, still at most 80 characters
+    assert len(draft.slug) <= SLUG_LENGTH and short.slug == "short-one"
+    assert list(FormerSlug.objects.values_list("slug", flat=True)) == [long_slug]  # the draft's was never public
+    response = Client().get(f"/claims/{long_slug}/")
+    assert response.status_code == 301 and response["Location"] == f"/claims/{published.slug}/"
