@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
+from . import registry
 from .corroboration import Corroboration
 from .corroboration import corroboration as corroboration_of
 
@@ -287,8 +288,9 @@ SLUG_LENGTH = 80
 class FormerSlug(models.Model):
     """An address a published entry had before it changed: its page redirects to the
     entry's address now (301). Recorded by ``Entry.save`` whatever path changed the slug,
-    and by the migrations that shortened the seed corpus's long addresses. This instance's
-    own record (it follows the entry's database id): not exported."""
+    and by the migrations that cut addresses longer than ``SLUG_LENGTH`` (the admin made
+    them of up to 200 characters). This instance's own record (it follows the entry's
+    database id): not exported."""
 
     entry_label = models.CharField(max_length=100, help_text="The kind of entry, e.g. claims.claim.")
     slug = models.CharField(max_length=200)
@@ -419,14 +421,17 @@ class Entry(TracksLoaded, Stamped):
         """A short, unique address made from the headline (a claim's statement, a quote's
         words, an agreement's title): at most ``SLUG_LENGTH`` characters, cut between
         words, with ``-2``, ``-3``… when it is taken (a query per try)."""
-        from . import registry  # the registry names the headline; it imports this module
-
         words = slugify(getattr(self, registry.entry_type(self).headline_field, "") or "").split("-")
         words = [word for word in words if word] or [self._meta.model_name]
         base = cut_at_word(words, SLUG_LENGTH)
-        taken = type(self)._default_manager.exclude(pk=self.pk) if self.pk else type(self)._default_manager.all()
+        others = type(self)._default_manager.exclude(pk=self.pk) if self.pk else type(self)._default_manager.all()
+        former = FormerSlug.objects.filter(entry_label=self._meta.label_lower)
+
+        def taken(slug):  # by another entry, or as another entry's former address (it redirects)
+            return others.filter(slug=slug).exists() or former.filter(slug=slug).exclude(entry_id=self.pk).exists()
+
         slug, number = base, 1
-        while taken.filter(slug=slug).exists():
+        while taken(slug):
             number += 1
             suffix = f"-{number}"
             slug = cut_at_word(base.split("-"), SLUG_LENGTH - len(suffix)) + suffix
@@ -602,8 +607,6 @@ class Entry(TracksLoaded, Stamped):
         first: ``[(entry, similarity between 0 and 1)]``. The admin warns with them before
         saving (the analyst may save anyway). Any status: a draft repeating a draft is
         worth knowing too. One query (two on SQLite's fallback)."""
-        from . import registry  # the registry names the headline; it imports this module
-
         field = registry.entry_type(self).headline_field
         text = (getattr(self, field, "") or "").strip()
         if not text:

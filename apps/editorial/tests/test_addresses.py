@@ -93,6 +93,15 @@ def test_an_old_address_of_a_published_entry_redirects_to_the_new_one():
     assert reader.get("/claims/trade-grew/").status_code == 301
 
 
+def test_a_new_entry_does_not_take_a_published_entry_s_former_address():
+    claim = make_claim(statement="Trade grew", slug="trade-grew", status="verified")
+    claim.slug = "trade-grew-by-30"
+    claim.save()
+    newcomer = Claim.objects.create(statement="Trade grew")
+    assert newcomer.slug == "trade-grew-2"
+    assert Client().get("/claims/trade-grew/")["Location"] == "/claims/trade-grew-by-30/"
+
+
 def test_a_former_address_of_an_entry_that_is_not_public_is_not_given_away():
     claim = make_claim(statement="Trade grew", slug="trade-grwe", status="verified")
     claim.slug = "trade-grew"
