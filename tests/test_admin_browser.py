@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings
 
 from apps.claims.models import Claim
-from tests.builders import make_analyst, make_claim, make_editor, make_event, make_source
+from apps.quotes.models import Quote
+from tests.builders import make_analyst, make_claim, make_editor, make_event, make_person, make_quote, make_source
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PASSWORD = "a-long-test-password"
@@ -39,7 +40,7 @@ def test_an_analyst_records_a_claim_and_another_editor_verifies_it(browser, live
     page = log_in(browser, live_server, "analyst", errors)
     page.goto(f"{live_server.url}/admin/claims/claim/add/")
     page.locator("#id_statement").press_sequentially("China's trade with Russia grew by 30% in 2022.")
-    assert page.input_value("#id_slug").startswith("chinas-trade-with-russia")  # prepopulated as typed
+    assert page.input_value("#id_slug") == ""  # made from the statement on saving (Entry.make_slug)
     page.fill("#id_quantity", "30")
     page.fill("#id_quantity_unit", "%")
     page.fill("#id_quantity_period", "2022")
@@ -76,6 +77,7 @@ def test_an_analyst_records_a_claim_and_another_editor_verifies_it(browser, live
 
     claim = Claim.objects.get()
     assert claim.status == "verified" and claim.verified_by.username == "editor"
+    assert claim.slug == "chinas-trade-with-russia-grew-by-30-in-2022"
     assert claim.created_by.username == "analyst"
     assert claim.citations.get().start == len("China's trade with Russia ")
     assert not errors, errors
@@ -171,3 +173,38 @@ def test_an_editor_reviews_a_change_to_a_published_claim_word_by_word(browser, l
     assert "The article names the year." in reader.inner_text(".versions")
     reader.context.close()
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_analyst_is_warned_of_a_near_duplicate_quote_and_saves_it_anyway(browser, live_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    make_analyst("analyst")
+    source = make_source(title="Xi in Moscow", body="“We are always for peace and for dialogue,” said Xi.")
+    recorded = make_quote(text="We are always for peace and dialogue", citations=[(source, "always for peace")])
+    speaker = make_person(name="Xi Jinping")
+    errors = []
+
+    page = log_in(browser, live_server, "analyst", errors)
+    page.goto(f"{live_server.url}/admin/quotes/quote/add/")
+    page.fill("#id_text", "We are always for peace and for dialogue")
+    page.click(".field-speaker .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", "Xi")
+    page.click(".select2-results__option:has-text('Xi Jinping')")
+    page.click("#citations-0 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", "Xi in")
+    page.click(".select2-results__option:has-text('Xi in Moscow')")
+    page.fill("#id_citations-0-excerpt", "We are always for peace and for dialogue")
+    page.click("input[name=_save]")
+    # Not saved: the warning beside the words, with a link to the quote already recorded.
+    warning = page.locator(".field-text .errorlist")
+    assert "It is close to 1 quote already recorded" in warning.inner_text()
+    assert warning.locator("a").get_attribute("href") == f"/admin/quotes/quote/{recorded.pk}/change/"
+    page.screenshot(path=SCREENSHOTS / "admin-quote-near-duplicate.png", full_page=True)
+    assert Quote.objects.count() == 1
+    page.check("#id_save_anyway")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    assert Quote.objects.filter(text="We are always for peace and for dialogue", speaker=speaker).exists()
+    assert not errors, errors
+    page.context.close()

@@ -390,7 +390,10 @@ def entry_rows(app, kind):
             admin_url(f"{info}_add"),
             desk(NOT_VERIFIED, NOT_VERIFIED),
             method="post",
-            data=lambda w: as_new(w.form(f"{info}_change", review, {**crafted(w), "slug": "crafted-entry"})),
+            # A copy of an entry's form: "save anyway" past the duplicate warning, to reach the status.
+            data=lambda w: as_new(
+                w.form(f"{info}_change", review, {**crafted(w), "slug": "crafted-entry", "save_anyway": "on"})
+            ),
             effect=lambda w, model=kind: (
                 w.models[model].objects.filter(slug="crafted-entry", status="verified").exists()
             ),

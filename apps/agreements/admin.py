@@ -27,7 +27,6 @@ class AgreementAdmin(EntryAdmin):
     list_filter = ["status", "kind", ("event", AutocompleteFilter), ("topics", AutocompleteFilter), "updated_at"]
     search_fields = ["title", "slug", "summary"]
     autocomplete_fields = ["parties", "signatories", "event", "topics"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [AgreementCitationInline]
 
     @admin.display(description="title", ordering="title")

@@ -41,7 +41,6 @@ class ClaimAdmin(EntryAdmin):
     list_filter = ["status", "credibility", ("event", AutocompleteFilter), ("topics", AutocompleteFilter), "updated_at"]
     search_fields = ["statement", "slug"]
     autocomplete_fields = ["event", "topics", "attributed_to", "quotes", "agreements"]
-    prepopulated_fields = {"slug": ["statement"]}
     inlines = [ClaimCitationInline, ClaimRelationInline]
 
     def get_queryset(self, request):

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import changes, history, workflow
+from . import changes, history, registry, workflow
 from .changelists import CappedCountAdmin, RowsChangeList
 from .models import Conflict, Entry, ProposalKind, ProposalStatus, Status, Topic, Versioned
 
@@ -118,6 +118,52 @@ class VersionedForm(forms.ModelForm):
     def is_saved(self):
         """Whether the admin writes this form: its main form, always."""
         return True
+
+
+class EntryForm(VersionedForm):
+    """An entry's form: warns, before saving, that its headline (statement, words, title)
+    is close to an entry already recorded (``Entry.near_duplicates``), with links to them.
+    The analyst may go on: ticking "save anyway" and saving again saves it."""
+
+    save_anyway = forms.BooleanField(
+        required=False,
+        label="Save anyway",
+        help_text="It is not a repeat of the entries named above.",
+        widget=forms.HiddenInput,  # shown only with the warning
+    )
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds what was typed
+        field = registry.entry_type(self.instance).headline_field
+        if field not in self.changed_data or self.has_error(field) or self.cleaned_data.get("save_anyway"):
+            return
+        near = self.instance.near_duplicates()
+        if not near:
+            return
+        opts = self.instance._meta
+        links = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({}, {}% alike)</li>',
+            (
+                (
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(entry.pk)]),
+                    Truncator(getattr(entry, field)).chars(120),
+                    entry.get_status_display().lower(),
+                    round(similarity * 100),
+                )
+                for entry, similarity in near
+            ),
+        )
+        self.add_error(
+            field,
+            format_html(
+                'It is close to {} already recorded: <ul class="near-duplicates">{}</ul>'
+                "If it is not a repeat, tick “Save anyway” below and save again.",
+                f"{len(near)} {opts.verbose_name if len(near) == 1 else opts.verbose_name_plural}",
+                links,
+            ),
+        )
+        self.fields["save_anyway"].widget = forms.CheckboxInput()
 
 
 class VersionedRowForm(VersionedForm):
@@ -411,6 +457,7 @@ class EntryAdmin(StampedAdmin):
     """What the admin of claims, quotes and agreements shares: the editorial workflow."""
 
     change_form_template = "admin/editorial/entry_change_form.html"
+    form = EntryForm
     list_filter = ["status", "updated_at"]
     list_per_page = 100
     # No date_hierarchy: its year links cost a MIN/MAX and a DISTINCT over the whole
@@ -455,6 +502,20 @@ class EntryAdmin(StampedAdmin):
     @admin.display(description="change waiting")
     def waiting(self, obj):
         return obj.get_proposal_status_display() if obj.has_proposal else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Its address is public once it is first verified (``Entry.address_is_fixed``).
+        return [*fields, "slug"] if obj is not None and obj.address_is_fixed else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The duplicate warning's "save anyway", under the headline it is about.
+        headline = registry.entry_type(self.model).headline_field
+        for _, options in fieldsets:
+            if headline in options["fields"] and "save_anyway" not in options["fields"]:
+                options["fields"].insert(options["fields"].index(headline) + 1, "save_anyway")
+        return fieldsets
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

@@ -1,12 +1,16 @@
+import difflib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 
+from . import registry
 from .corroboration import Corroboration
 from .corroboration import corroboration as corroboration_of
 
@@ -248,6 +252,17 @@ class EntryManager(SlugNaturalKeyManager.from_queryset(EntryQuerySet)):
     pass
 
 
+def cut_at_word(words, length):
+    """``words`` joined with hyphens, as many as fit in ``length`` characters (a first
+    word longer than that is cut)."""
+    slug = words[0][:length]
+    for word in words[1:]:
+        if len(slug) + 1 + len(word) > length:
+            break
+        slug += "-" + word
+    return slug
+
+
 @dataclass(frozen=True)
 class Dispute:
     """One reason an entry is disputed: a passage that contradicts it (``citation``), or
@@ -266,15 +281,53 @@ class CorroborationLevel(models.TextChoices):
     CORROBORATED = "corroborated", "2 or more independent sources"
 
 
+# An entry's address: short enough to read and to share (``Entry.make_slug``).
+SLUG_LENGTH = 80
+
+
+class FormerSlug(models.Model):
+    """An address a published entry had before it changed: its page redirects to the
+    entry's address now (301). Recorded by ``Entry.save`` whatever path changed the slug,
+    and by the migrations that cut addresses longer than ``SLUG_LENGTH`` (the admin made
+    them of up to 200 characters). This instance's own record (it follows the entry's
+    database id): not exported."""
+
+    entry_label = models.CharField(max_length=100, help_text="The kind of entry, e.g. claims.claim.")
+    slug = models.CharField(max_length=200)
+    entry_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry_label", "slug"], name="formerslug_unique_slug")]
+
+    def __str__(self):
+        return f"{self.entry_label} /{self.slug}/"
+
+    @classmethod
+    def current(cls, model, slug):
+        """The entry of ``model`` that had the address ``slug``, if readers may follow it
+        there (published or retracted: a draft's address is not given away), else None."""
+        former = cls.objects.filter(entry_label=model._meta.label_lower, slug=slug).first()
+        if former is None:
+            return None
+        return model._default_manager.filter(pk=former.entry_id, status__in=[Status.VERIFIED, Status.RETRACTED]).first()
+
+
 class Entry(TracksLoaded, Stamped):
     """What claims, quotes and agreements share: a status in the editorial workflow."""
 
-    tracked_fields = ("status",)
+    tracked_fields = ("status", "slug")
     # Derived by ``corroboration()``, as readers see it, and kept current by
     # ``editorial.corroboration``; never written by a form, never exported.
     STORED_FIELDS = ("corroboration_level", "supporting_sources")
 
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=SLUG_LENGTH,
+        unique=True,
+        blank=True,
+        help_text=f"The entry's address. Left empty, it is made from the text (at most {SLUG_LENGTH} characters); "
+        "it can be changed until the entry is first verified, and is fixed after that.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -334,13 +387,55 @@ class Entry(TracksLoaded, Stamped):
         ]
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.make_slug()
         # An instance loaded before a citation changed holds old stored values: a save of
         # its other fields must not write them back.
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.STORED_FIELDS
             ]
+        loaded = {} if self._state.adding else getattr(self, "_loaded", {})
+        moved_from = loaded.get("slug") if loaded.get("status") in (Status.VERIFIED, Status.RETRACTED) else None
         super().save(*args, **kwargs)
+        if moved_from and moved_from != self.slug:
+            # Readers may have the old address (links, feeds, search engines): whatever
+            # changed it (an approved change, a restore), it keeps leading here.
+            self.remember_address(moved_from)
+        self._loaded = {**getattr(self, "_loaded", {}), "slug": self.slug}
+
+    @property
+    def address_is_fixed(self):
+        """Once first verified, an entry's address is public: the admin no longer lets it
+        change (an old one would redirect: ``FormerSlug``). Retracted entries keep theirs."""
+        return self.status in (Status.VERIFIED, Status.RETRACTED)
+
+    def remember_address(self, old_slug):
+        """Make ``old_slug`` redirect to this entry (and forget it as a former address of
+        this kind if it is this entry's own again)."""
+        label = self._meta.label_lower
+        FormerSlug.objects.update_or_create(entry_label=label, slug=old_slug, defaults={"entry_id": self.pk})
+        FormerSlug.objects.filter(entry_label=label, slug=self.slug).delete()
+
+    def make_slug(self):
+        """A short, unique address made from the headline (a claim's statement, a quote's
+        words, an agreement's title): at most ``SLUG_LENGTH`` characters, cut between
+        words, with ``-2``, ``-3``… when it is taken (a query per try)."""
+        words = slugify(getattr(self, registry.entry_type(self).headline_field, "") or "").split("-")
+        words = [word for word in words if word] or [self._meta.model_name]
+        base = cut_at_word(words, SLUG_LENGTH)
+        others = type(self)._default_manager.exclude(pk=self.pk) if self.pk else type(self)._default_manager.all()
+        former = FormerSlug.objects.filter(entry_label=self._meta.label_lower)
+
+        def taken(slug):  # by another entry, or as another entry's former address (it redirects)
+            return others.filter(slug=slug).exists() or former.filter(slug=slug).exclude(entry_id=self.pk).exists()
+
+        slug, number = base, 1
+        while taken(slug):
+            number += 1
+            suffix = f"-{number}"
+            slug = cut_at_word(base.split("-"), SLUG_LENGTH - len(suffix)) + suffix
+        return slug
 
     @classmethod
     def verify_permission(cls):
@@ -495,6 +590,52 @@ class Entry(TracksLoaded, Stamped):
                     when = date_format(publication.published_at, "j F Y")
                     problems.append(f"It was approved on {when} by someone who contributed to it (four-eyes rule).")
         return problems
+
+    # How close a headline (a claim's statement, a quote's words, an agreement's title) must
+    # be to another for ``near_duplicates``: PostgreSQL's trigram similarity, or on SQLite
+    # difflib's ratio of the folded texts. Tried on the seed corpus's rewordings: a copy
+    # with a word changed or a clause added passes both, two claims that merely share a
+    # subject pass neither.
+    TRIGRAM_THRESHOLD = 0.5
+    RATIO_THRESHOLD = 0.75
+    # On SQLite, the candidates are the entries sharing one of the text's longest words
+    # (an index-free LIKE each); at most this many are compared.
+    RATIO_CANDIDATES = 200
+
+    def near_duplicates(self, limit=5):
+        """Other entries of this kind whose headline is close to this one's, closest
+        first: ``[(entry, similarity between 0 and 1)]``. The admin warns with them before
+        saving (the analyst may save anyway). Any status: a draft repeating a draft is
+        worth knowing too. One query (two on SQLite's fallback)."""
+        field = registry.entry_type(self).headline_field
+        text = (getattr(self, field, "") or "").strip()
+        if not text:
+            return []
+        others = type(self)._default_manager.exclude(pk=self.pk) if self.pk else type(self)._default_manager.all()
+        if connections[router.db_for_read(type(self))].vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramSimilarity
+
+            found = (
+                others.annotate(similarity=TrigramSimilarity(field, text))
+                .filter(similarity__gte=self.TRIGRAM_THRESHOLD)
+                .order_by("-similarity", "slug")[:limit]
+            )
+            return [(entry, entry.similarity) for entry in found]
+        words = sorted(set(re.findall(r"\w{4,}", text.casefold())), key=len, reverse=True)[:6]
+        if not words:
+            return []
+        shared = models.Q()
+        for word in words:
+            shared |= models.Q(**{f"{field}__icontains": word})
+        folded = " ".join(text.casefold().split())
+        scored = []
+        for entry in others.filter(shared).order_by("slug")[: self.RATIO_CANDIDATES]:
+            other = " ".join((getattr(entry, field) or "").casefold().split())
+            ratio = difflib.SequenceMatcher(None, folded, other).ratio()
+            if ratio >= self.RATIO_THRESHOLD:
+                scored.append((entry, ratio))
+        scored.sort(key=lambda pair: (-pair[1], pair[0].slug))
+        return scored[:limit]
 
     def is_contradicted(self):
         """Whether another entry is recorded as contradicting this one (claims override)."""

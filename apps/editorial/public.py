@@ -21,12 +21,12 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
 from . import registry
-from .models import PublicationKind
+from .models import FormerSlug, PublicationKind
 
 # Characters that make a spreadsheet read a cell as a formula (CSV injection); OWASP
 # adds tab and carriage return, which no cell should begin with either.
@@ -344,7 +344,11 @@ class PublicDetailView(DetailView):
                 .first()
             )
             if retracted is None:
-                raise
+                # An address it had before (``FormerSlug``): moved for good.
+                moved = FormerSlug.current(model, kwargs.get("slug"))
+                if moved is None:
+                    raise
+                return redirect(moved.get_absolute_url(), permanent=True)
             context = {"entry": retracted, "noun": model._meta.verbose_name}
             return render(request, "editorial/retracted.html", context, status=410)
         return self.render_to_response(self.get_context_data(object=self.object))

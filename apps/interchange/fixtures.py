@@ -41,6 +41,7 @@ from apps.editorial.models import Status
 # Models of the project that never travel in a fixture, and why.
 NOT_EXPORTED = {
     "site.contentversion": "a counter of this instance's changes, for its page cache",
+    "editorial.formerslug": "this instance's redirects from the old addresses of its entries (by database id)",
 }
 CHUNK_SIZE = 1000
 

@@ -53,7 +53,6 @@ class QuoteAdmin(EntryAdmin):
     ]
     search_fields = ["text", "slug", "speaker__name", "speaker_organization__name", "context"]
     autocomplete_fields = ["speaker", "speaker_organization", "speaker_statement", "occasion", "topics", "agreements"]
-    prepopulated_fields = {"slug": ["text"]}
     inlines = [QuoteCitationInline]
     fieldsets = [
         (None, {"fields": ["text", "slug"]}),

@@ -128,8 +128,10 @@ def weighted(rng, choices):
 
 
 def slug_for(kind, index, title):
-    words_part = slugify(title)[:60].rstrip("-")
-    return f"{PREFIX}{kind}-{index}-{words_part}" if words_part else f"{PREFIX}{kind}-{index}"
+    head = f"{PREFIX}{kind}-{index}"
+    # At most 80 characters in all, as an entry's address (editorial.models.SLUG_LENGTH).
+    words_part = slugify(title)[: min(60, 79 - len(head))].rstrip("-")
+    return f"{head}-{words_part}" if words_part else head
 
 
 def capitalized(phrase):

@@ -33,6 +33,8 @@ def test_every_domain_model_has_an_admin():
             ("claims", "claimpublication"),
             ("quotes", "quotepublication"),
             ("agreements", "agreementpublication"),
+            # Written when a published entry's address changes; read by its public page.
+            ("editorial", "formerslug"),
         }
     )
     assert not unregistered, f"no admin for {unregistered}"
