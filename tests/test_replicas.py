@@ -50,7 +50,8 @@ class Replica:
                 # Connections other tests' threads left open (each thread has its own) would
                 # make the primary unusable as a template.
                 cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
                     [self.primary["NAME"]],
                 )
                 cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
