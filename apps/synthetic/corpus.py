@@ -54,9 +54,9 @@ EDITOR = "corpus-editor"
 BATCH = 2000
 MIN_SOURCES = 10  # an entry cites up to five distinct sources of its summit
 CLAIMS_PER_SUMMIT = 2000
-# Summits planned and written together: what the generator holds at once (about 10 000
-# claims with their quotes, agreements and sources).
-CLAIMS_PER_PART = 10_000
+# Claims planned and written together, with their summits' quotes, agreements and
+# sources: what the generator holds at once (one summit, the least it can be).
+CLAIMS_PER_PART = CLAIMS_PER_SUMMIT
 
 STATUS_MIX = [(Status.VERIFIED, 60), (Status.DRAFT, 15), (Status.IN_REVIEW, 15), (Status.RETRACTED, 10)]
 CITATIONS_PER_ENTRY = [(2, 30), (3, 35), (4, 20), (5, 15)]
