@@ -49,6 +49,8 @@ CITATIONS_ON_ONE_CLAIM = 50
 ENTRY_LIST_QUERY_LIMIT = 10
 PUBLIC_LIST_QUERY_LIMIT = 6
 SEARCH_P95_GOAL_MS = 20
+DEEP_PAGE = 10_000
+DEEP_PAGE_GOAL = 3  # page 10 000 of the claims within 3× page 1's time
 
 
 def median_ms(get, url, repeat, before=None):
@@ -208,10 +210,38 @@ def measure_public():
             row("public page, cached", f"{path}: queries", "queries", cached_queries, None, "≤ 1", cached_queries <= 1)
         )
         cached.append(row("public page, cached (reference: uncached)", f"{path}: time", "ms", cached_ms, uncached_ms))
+    uncached += measure_deep_page(client, cache)
     many, few = counts[paths["many_citations"]], counts[paths["few_citations"]]
     claim_detail = f"claim detail with {CITATIONS_ON_ONE_CLAIM} citations (reference: with a few)"
     uncached.append(row("public page, uncached", claim_detail, "queries", many, few, "same count", many == few))
     return {"rows": uncached + cached, "paths": paths}
+
+
+def measure_deep_page(client, cache):
+    """Page 10 000 of the claims against page 1, uncached, and the deepest OFFSET its
+    queries ask the database for (a list shows its first ``MAX_PAGES`` pages)."""
+    deep = f"/claims/?page={DEEP_PAGE}"
+    first_ms, _ = median_ms(client.get, "/claims/", 5, before=cache.clear)
+    deep_ms, deep_queries = median_ms(client.get, deep, 5, before=cache.clear)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(deep)
+    offsets = [int(n) for query in queries for n in re.findall(r"OFFSET (\d+)", query["sql"])]
+    group = "public page, uncached (reference: /claims/)"
+    goal = f"≤ {DEEP_PAGE_GOAL}"
+    return [
+        row(group, f"{deep}: time", "ms", deep_ms, first_ms, goal, deep_ms <= DEEP_PAGE_GOAL * first_ms),
+        row(
+            "public page, uncached",
+            f"{deep}: queries",
+            "queries",
+            deep_queries,
+            None,
+            f"≤ {PUBLIC_LIST_QUERY_LIMIT}",
+            deep_queries <= PUBLIC_LIST_QUERY_LIMIT,
+        ),
+        row("public page, uncached", f"{deep}: deepest OFFSET", "rows", max(offsets, default=0)),
+    ]
 
 
 def search_queries(count=300):

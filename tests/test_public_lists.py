@@ -1,8 +1,14 @@
 """What a reader notices on every list: counts in words ("1 claim"), a page past the last,
-the filters folded behind one control, and no select box that offers nothing."""
+a page past those shown, the filters folded behind one control, and no select box that
+offers nothing."""
+
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from apps.editorial.public import PublicListView, ShownPagesPaginator
 from apps.sources.models import Source
 from tests import html
 from tests.builders import make_claim, make_organization, make_person, make_quote, make_source, make_summit_corpus
@@ -39,6 +45,32 @@ def test_a_page_past_the_last_shows_the_last_page_not_a_filter_error(client, pat
     assert page.select(".notice-error") == [] and page.select(".field-error") == []
     assert response.context["page_obj"].number == response.context["paginator"].num_pages
     assert html.the_text(page, ".result-count") == count(client, path)
+
+
+def test_a_deep_page_is_the_last_page_shown_and_reads_no_further(client, monkeypatch):
+    """Page 10 000 of a long list would make the database read and throw away every row
+    before it (OFFSET); a list shows its first pages only, and a deeper page is the last
+    of them, saying how to reach the rest. Here 3 pages of 2 claims, of 10 claims."""
+    monkeypatch.setattr(ShownPagesPaginator, "max_pages", 3)
+    monkeypatch.setattr(PublicListView, "paginate_by", 2)
+    source = make_source()
+    for _ in range(10):
+        make_claim(status="verified", citations=[(source, "said Xi")])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/claims/?page=10000")
+    page = html.page(response)
+    assert response.status_code == 200
+    offsets = [int(offset) for query in queries for offset in re.findall(r"OFFSET (\d+)", query["sql"])]
+    assert offsets and max(offsets) <= 2 * (3 - 1)  # page 3's, never page 5's (8) nor 10 000's
+    assert response.context["page_obj"].number == 3
+    assert html.the_text(page, ".result-count") == "10 claims, page 3 of 3"  # the count is the whole list's
+    links = {int(a["href"].rsplit("page=", 1)[1]) for a in page.select(".pagination a")}
+    assert links == {1, 2}  # no link to a page not shown
+    assert "Lists show their first 3 pages" in html.the_text(page, ".pagination .notice")
+    assert client.get("/claims/?page=2").context["page_obj"].number == 2
+    assert "Lists show" not in client.get("/claims/?page=2").content.decode()
+    assert client.get("/api/claims/?page_size=2&page=3").status_code == 200
+    assert client.get("/api/claims/?page_size=2&page=4").status_code == 404  # the API's pages: the same bound
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse as api_reverse
 from rest_framework.views import APIView
 
 from apps.editorial import registry
-from apps.editorial.public import PublicListView
+from apps.editorial.public import PublicListView, ShownPagesPaginator
 from summitcms.lib.counting import AtLeast
 
 SLUG = "[-a-zA-Z0-9_]+"
@@ -31,8 +31,11 @@ def kinds():
 
 
 class Pages(PageNumberPagination):
-    """Pages of the public lists' size; ``page_size`` up to 100. A page past the last is a 404."""
+    """Pages of the public lists' size; ``page_size`` up to 100. A page past the last is a 404,
+    and so is one past the first ``MAX_PAGES`` (the pages' rule: a deep OFFSET reads and
+    throws away every row before it)."""
 
+    django_paginator_class = ShownPagesPaginator
     page_size = PublicListView.paginate_by
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -98,7 +98,10 @@ def state(entry):
         "parts": {},
     }
     for accessor, part_model, key in parts(model):
-        rows = getattr(entry, accessor).all().order_by("pk")
+        # Sorted here, not with order_by(): that would query again for each entry the rows
+        # with_state() prefetched (check_corpus and a first publication in bulk read
+        # hundreds of thousands).
+        rows = sorted(getattr(entry, accessor).all(), key=lambda row: row.pk)
         fields = part_fields(part_model, key)
         result["parts"][accessor] = [
             {"id": row.pk, "fields": {f.name: _field_value(row, f) for f in fields}} for row in rows

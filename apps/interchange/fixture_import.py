@@ -4,12 +4,13 @@ Stock ``loaddata`` writes what the file says, object by object, through no rule 
 design: it stores a string longer than its column on SQLite, overwrites an existing
 entry that has the same primary key or natural key (with no history), lets the last of
 two objects with one natural key win, and keeps offsets and hashes it never checks.
-``import_fixture`` reads the whole file, resolves every reference (in the file or in the
-database), puts every object it adds or changes through its model's own rules — the
-ones the admin's forms apply: ``clean_fields()``, ``clean()``, a citation's provenance
-check, an entry's rules on the evidence the import leaves it — and only then writes, in
-one transaction. What is the import's own is what only it can know: natural keys and
-references across the file and the database, and the file's form. An object that is already in the database is left
+``import_fixture`` reads the whole file (an object at a time, ``json_stream``),
+resolves every reference (in the file or in the database), puts every object it adds or
+changes through its model's own rules — the ones the admin's forms apply:
+``clean_fields()``, ``clean()``, a citation's provenance check, an entry's rules on the
+evidence the import leaves it — and only then writes, in one transaction. What is the
+import's own is what only it can know: natural keys and references across the file and
+the database, and the file's form. An object that is already in the database is left
 alone when the file holds the same values, refused when it differs, and changed only
 when ``update`` is set, with the change recorded in its history.
 
@@ -36,6 +37,7 @@ from apps.editorial import changes, stored_corroboration, workflow
 from apps.editorial.models import ProposalStatus, Status, Versioned
 from summitcms.lib.fields import auto_timestamps
 
+from . import json_stream
 from .fixtures import (
     NOT_EXPORTED,
     entry_labels,
@@ -214,23 +216,19 @@ class FixtureImport:
         self.by_label = defaultdict(list)  # label → its items, in file order
         self.index = defaultdict(dict)  # label → natural key → item
         self.in_database = defaultdict(dict)  # label → natural key → pk, for references not in the file
-        self.may_hold_nul = True  # JSON writes a NUL as \u0000: without one in the file, no field holds one
+        self.may_hold_nul = True  # whether the object being parsed may hold a NUL (``parse``)
         self.kept_problems = []  # bad values of what this instance keeps (``differences``)
 
     # -- the steps --------------------------------------------------------------------
 
-    def run(self, raw, *, dry_run=False):
-        """Check ``raw`` (the file's bytes) and, unless ``dry_run``, write it; return a Report.
-
-        Pass the bytes without keeping a reference (``run(path.read_bytes())``): the import
-        lets go of them, and of each parsed object once it is read, to keep one copy of the
-        file in memory rather than three.
-        """
-        held = [raw]  # so that load() holds the only reference, and drops it once decoded
-        del raw
-        data = self.load(held)
-        self.parse(data)
-        del data
+    def run(self, source, *, dry_run=False):
+        """Check ``source`` (the file opened in binary mode, or its bytes) and, unless
+        ``dry_run``, write it; return a Report. The file is read a piece at a time and
+        parsed an object at a time: the import holds what it keeps of each object, never
+        the file's text nor all its parsed objects."""
+        if isinstance(source, str):
+            source = source.encode()
+        self.parse(self.load(source))
         self.stop_on_problems()
         self.resolve()
         self.stop_on_problems()
@@ -260,31 +258,28 @@ class FixtureImport:
 
     # -- reading the file -------------------------------------------------------------
 
-    def load(self, held):
-        """The file's JSON list of objects, from ``[the file's bytes]``."""
-        raw = held.pop()
-        if not raw or raw.isspace():  # not raw.strip(): that copies the whole file
-            raise FixtureError([f"{self.name} is empty: there is nothing to import."])
+    def load(self, source):
+        """The file's objects, one at a time, with whether each may hold a NUL."""
+        reader = json_stream.ListReader(source)
         try:
-            content = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-        except UnicodeDecodeError as error:
-            raise FixtureError([f"{self.name} is not UTF-8 text (byte {error.start} cannot be read)."]) from None
-        del raw  # the text is all the parser needs
-        self.may_hold_nul = "\\u0000" in content  # one scan of the text, not one per field of each object
-        try:
-            data = json.loads(content)
-        except json.JSONDecodeError as error:
-            raise FixtureError(
-                [f"{self.name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."]
-            ) from None
-        if not isinstance(data, list):
-            raise FixtureError([f"{self.name} must hold a JSON list of objects, not a {type(data).__name__}."])
-        return data
+            first = reader.first()
+            if not first:
+                raise FixtureError([f"{self.name} is empty: there is nothing to import."])
+            if first != "[":
+                data = reader.whole_value()
+                raise FixtureError([f"{self.name} must hold a JSON list of objects, not a {type(data).__name__}."])
+            yield from reader
+        except json_stream.NotUTF8 as error:
+            raise FixtureError([f"{self.name} is not UTF-8 text (byte {error.position} cannot be read)."]) from None
+        except json_stream.NotJSON as error:
+            raise FixtureError([f"{self.name} is not valid JSON: {error.message}."]) from None
 
-    def parse(self, data):
-        for number, obj in enumerate(data, start=1):
-            data[number - 1] = None  # the item keeps what it needs of it
+    def parse(self, objects):
+        for number, (obj, may_hold_nul) in enumerate(objects, start=1):
+            # JSON writes a NUL as \u0000: without one in its text, no field of it holds one.
+            self.may_hold_nul = may_hold_nul
             item = self.parse_object(number, obj)
+            del obj  # the item keeps what it needs of it
             if item is None:
                 continue
             self.items.append(item)

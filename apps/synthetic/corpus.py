@@ -1,10 +1,14 @@
 """A deterministic synthetic corpus shaped like real summit coverage, for benchmarks.
 
-``plan()`` decides everything in memory from ``random.Random(seed)`` — summits and their
-parts, people, organizations, sources whose bodies are built sentence by sentence from
-the facts, quotes and agreements that the entries record, and the entries themselves —
-and ``write()`` stores it with ``bulk_create`` in batches, in one transaction. The same
-seed and size give the same rows (primary keys aside), down to the timestamps.
+``plan()`` decides everything from ``random.Random(seed)``: first what every part of the
+corpus shares (topics, people, organizations, the summits and their parts), then, a few
+summits at a time (``Part``), their sources, whose bodies are built sentence by sentence
+from the facts, quotes and agreements that the entries record, and the entries
+themselves. An entry cites only sources of its own summit and rests only on entries of
+it, so ``write()`` stores each part with ``bulk_create`` in batches and lets it go
+before the next is planned: memory stays that of one part, whatever the size of the
+corpus. All of it is written in one transaction. The same seed and size give the same
+rows (primary keys aside), down to the timestamps.
 
 Every row it makes has a slug starting with ``gen-`` (``PREFIX``), so it can tell its own
 corpus from an analyst's work, and ``delete_generated()`` removes exactly what it made.
@@ -26,8 +30,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from apps.actors.models import Organization, Person
@@ -51,6 +54,9 @@ EDITOR = "corpus-editor"
 BATCH = 2000
 MIN_SOURCES = 10  # an entry cites up to five distinct sources of its summit
 CLAIMS_PER_SUMMIT = 2000
+# Claims planned and written together, with their summits' quotes, agreements and
+# sources: what the generator holds at once (one summit, the least it can be).
+CLAIMS_PER_PART = CLAIMS_PER_SUMMIT
 
 STATUS_MIX = [(Status.VERIFIED, 60), (Status.DRAFT, 15), (Status.IN_REVIEW, 15), (Status.RETRACTED, 10)]
 CITATIONS_PER_ENTRY = [(2, 30), (3, 35), (4, 20), (5, 15)]
@@ -251,6 +257,10 @@ class EntryPlan:
 
 @dataclass
 class Plan:
+    """What every part shares, held for the whole run (it grows with the corpus only by
+    its people and summits: a hundredth and a two-thousandth of the claims), and the
+    parts, planned one at a time as they are iterated."""
+
     seed: int
     shape: Shape
     epoch: datetime
@@ -259,10 +269,18 @@ class Plan:
     people: list = field(default_factory=list)
     events: list = field(default_factory=list)  # dicts; "parent" is an index
     summits: list = field(default_factory=list)
-    sources: list = field(default_factory=list)
-    agreements: list = field(default_factory=list)
-    quotes: list = field(default_factory=list)
-    claims: list = field(default_factory=list)
+    parts: object = None  # an iterator of Part
+
+
+@dataclass
+class Part:
+    """The sources and entries of a few summits, by their index in the whole corpus."""
+
+    summits: list
+    sources: dict = field(default_factory=dict)
+    agreements: dict = field(default_factory=dict)
+    quotes: dict = field(default_factory=dict)
+    claims: dict = field(default_factory=dict)
 
 
 class Planner:
@@ -279,23 +297,45 @@ class Planner:
         self.organizations()
         self.people()
         self.summits()
-        self.sources()
-        for label, make, total in (
-            ("agreements", self.agreement, self.shape.agreements),
-            ("quotes", self.quote, self.shape.quotes),
-            ("claims", self.claim, self.shape.claims),
-        ):
-            for index in range(total):
-                make(index)
-                if (index + 1) % BATCH == 0 or index + 1 == total:
-                    self.progress(f"planning {label}", index + 1, total)
-        for source in self.plan.sources:
-            self.finish_body(source)
-        for entries in (self.plan.agreements, self.plan.quotes, self.plan.claims):
-            for entry in entries:
-                self.cut_excerpts(entry)
-        self.forget_layouts()
+        self.plan.parts = self.parts()
         return self.plan
+
+    def parts(self):
+        """Plan a few summits at a time: their sources, agreements, quotes and claims.
+
+        Entry ``i`` of a kind belongs to summit ``i % summits`` (round-robin, as sources
+        do), so a part's entries are known without planning the others. The summits'
+        lists of what they hold are emptied once their part is done.
+        """
+        summits = self.plan.summits
+        size = max(1, CLAIMS_PER_PART // CLAIMS_PER_SUMMIT)
+        for start in range(0, len(summits), size):
+            chosen = summits[start : start + size]
+            self.part = part = Part(summits=chosen)
+            self.sources(self.indexes(chosen, self.shape.sources))
+            for make, indexes in (
+                (self.agreement, self.indexes(chosen, self.shape.agreements)),
+                (self.quote, self.indexes(chosen, self.shape.quotes)),
+                (self.claim, self.indexes(chosen, self.shape.claims)),
+            ):
+                for index in indexes:
+                    make(index)
+            for source in part.sources.values():
+                self.finish_body(source)
+            for entries in (part.agreements, part.quotes, part.claims):
+                for entry in entries.values():
+                    self.cut_excerpts(entry)
+            self.forget_layouts()
+            self.part = None
+            for summit in chosen:
+                summit.sources, summit.quotes, summit.agreements = [], [], []
+                summit.joint_statements, summit.facts, summit.numbered_facts = [], [], []
+            yield part
+
+    def indexes(self, summits, total):
+        """The indexes, among ``total`` things of a kind, of those of these summits."""
+        count = len(self.plan.summits)
+        return sorted(i for summit in summits for i in range(summit.index, total, count))
 
     # Reference data --------------------------------------------------------------------
 
@@ -427,9 +467,9 @@ class Planner:
         )
         return index
 
-    def sources(self):
+    def sources(self, indexes):
         rng, orgs = self.rng, self.plan.organizations
-        for index in range(self.shape.sources):
+        for index in indexes:
             # Round-robin, so every summit has its share (at least MIN_SOURCES).
             summit = self.plan.summits[index % len(self.plan.summits)]
             kind = weighted(rng, words.SOURCE_KINDS)
@@ -468,7 +508,7 @@ class Planner:
                 authors=authors,
                 url=f"{url}{published_on:%Y/%m}/{slug.removeprefix(PREFIX)}",
             )
-            self.plan.sources.append(source)
+            self.part.sources[index] = source
             summit.sources.append(index)
 
     # Entries ---------------------------------------------------------------------------
@@ -484,7 +524,7 @@ class Planner:
         """Put ``sentence`` in a source's body; return its id there."""
         if UNSAFE_WHITESPACE.search(sentence):
             raise ValueError(f"A generated sentence breaks the whitespace rule: {sentence!r}")
-        sentences = self.plan.sources[source_index].sentences
+        sentences = self.part.sources[source_index].sentences
         sentences.append(sentence)
         return len(sentences) - 1
 
@@ -551,7 +591,7 @@ class Planner:
         entry.fields.update(fields)
 
     def evidence_date(self, entry):
-        return max(self.plan.sources[s].published_on for s, *_ in entry.cites)
+        return max(self.part.sources[s].published_on for s, *_ in entry.cites)
 
     def agreement(self, index):
         rng = self.rng
@@ -608,7 +648,7 @@ class Planner:
         self.cite_new(entry, summit, templates, params, self.citation_count())
         self.settle_stances(entry)
         self.workflow(entry, self.evidence_date(entry))
-        self.plan.agreements.append(entry)
+        self.part.agreements[index] = entry
         summit.agreements.append(index)
         if kind == "joint_statement":
             summit.joint_statements.append(index)
@@ -663,7 +703,7 @@ class Planner:
         self.settle_stances(entry)
         self.workflow(entry, self.evidence_date(entry))
         entry.extra = {"gist": gist, "person": speaker[1] if speaker[0] == "speaker" else None}
-        self.plan.quotes.append(entry)
+        self.part.quotes[index] = entry
         summit.quotes.append(index)
 
     def fact_params(self, summit, family):
@@ -728,14 +768,14 @@ class Planner:
         count = self.citation_count()
         fields = {"event": summit.event, "attributed_to": None}
         if origin == "quote":
-            quote = self.plan.quotes[rng.choice(summit.quotes)]
+            quote = self.part.quotes[rng.choice(summit.quotes)]
             statement = quote.extra["gist"]
             fields.update(event=quote.fields["occasion"], attributed_to=quote.extra["person"])
             entry.topics = list(quote.topics)
             entry.links = {"quotes": [quote.index]}
             self.cite_again(entry, quote.cites, max(2, count))
         elif origin == "agreement":
-            agreement = self.plan.agreements[rng.choice(summit.agreements)]
+            agreement = self.part.agreements[rng.choice(summit.agreements)]
             params = agreement.extra["params"]
             statement = (
                 f"{params['party']} and {params['other_party']} signed {params['a_kind']} on {params['subject']}."
@@ -754,7 +794,7 @@ class Planner:
             self.remember(summit, index, family, params)
         else:
             target, family, params = rng.choice(summit.numbered_facts if origin == "contradicts" else summit.facts)
-            target_entry = self.plan.claims[target]
+            target_entry = self.part.claims[target]
             entry.relations = [(origin, target)]
             entry.topics = list(target_entry.topics)
             if origin == "duplicates":
@@ -787,7 +827,7 @@ class Planner:
         verified = entry.fields["status"] in (Status.VERIFIED, Status.RETRACTED)
         fields["credibility"] = rng.randint(1, 3) if verified else rng.randint(2, 6)
         entry.fields.update(fields)
-        self.plan.claims.append(entry)
+        self.part.claims[index] = entry
 
     def remember(self, summit, index, family, params):
         """A claim stating a fact that later claims may duplicate, refine or contradict."""
@@ -833,7 +873,7 @@ class Planner:
         rng = self.rng
         for cite in entry.cites:
             source_index, sentence_id, stance = cite
-            body = self.plan.sources[source_index].body
+            body = self.part.sources[source_index].body
             number, position = body.where[sentence_id]
             paragraph = body.paragraphs[number]
             first = last = sentence_id
@@ -848,19 +888,19 @@ class Planner:
 
     def forget_layouts(self):
         """Only the body text is stored; drop what cutting excerpts needed (memory)."""
-        for source in self.plan.sources:
+        for source in self.part.sources.values():
             source.body.folded = source.body.spans = source.body.where = source.body.paragraphs = None
 
 
 def plan(claims, seed, progress=None):
-    """Decide the whole corpus for ``claims`` claims from ``seed``; touches no database.
+    """Decide what the corpus for ``claims`` claims from ``seed`` shares; its ``parts``
+    plan the rest as they are iterated (once). Touches no database.
 
-    ``progress(label, done, total)`` is called as entries are planned.
+    ``progress(label, done, total)`` is called as parts are planned.
     """
     if claims < 1:
         raise ValueError("A corpus needs at least one claim.")
-    with paused_garbage_collection():
-        return Planner(claims, seed, progress).run()
+    return Planner(claims, seed, progress).run()
 
 
 # ---------------------------------------------------------------------------------------
@@ -869,9 +909,10 @@ def plan(claims, seed, progress=None):
 
 @contextmanager
 def paused_garbage_collection():
-    """The corpus is millions of small objects that live until the end; the cyclic
-    collector would walk them all again and again (it made 100 000 claims take twice as
-    long as ten times 10 000). Nothing here makes reference cycles worth collecting."""
+    """A part of the corpus is hundreds of thousands of small objects that live until it
+    is written; the cyclic collector would walk them again and again (when the whole
+    corpus was held, it made 100 000 claims take twice as long as ten times 10 000). The
+    writer collects once per part instead."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -951,16 +992,26 @@ class Writer:
             self.organization_pks = self.bulk(Organization, [Organization(**o, **base) for o in plan.organizations])
             self.person_pks = self.bulk(Person, [Person(**p, **base) for p in plan.people])
             self.event_pks = self.write_events(base)
-            self.source_pks = self.write_sources()
-            self.agreement_pks = self.write_entries(Agreement, AgreementCitation, "agreements", plan.agreements)
-            self.quote_pks = self.write_entries(Quote, QuoteCitation, "quotes", plan.quotes)
-            self.claim_pks = self.write_entries(Claim, ClaimCitation, "claims", plan.claims)
-            # Bulk inserts send no signals: store what corroboration() gives, as a save would.
-            for model, pks in ((Agreement, self.agreement_pks), (Quote, self.quote_pks), (Claim, self.claim_pks)):
-                stored_corroboration.refresh(model, pks)
-                # As if an editor had approved each verified entry: its first publication.
-                changes.record_first_publications(model, pks)
+            for part in plan.parts:
+                self.write_part(part)
+                del part  # planned, written: the next part is planned in its place
+                gc.collect()
         return self.counts
+
+    def write_part(self, part):
+        # Ids by index in the whole corpus, for this part only: its entries refer to
+        # sources and entries of their own summits.
+        self.source_pks = self.write_sources(part.sources)
+        self.agreement_pks = self.write_entries(Agreement, AgreementCitation, part.agreements)
+        self.quote_pks = self.write_entries(Quote, QuoteCitation, part.quotes)
+        self.claim_pks = self.write_entries(Claim, ClaimCitation, part.claims)
+        # Bulk inserts send no signals: store what corroboration() gives, as a save would.
+        for model, pks in ((Agreement, self.agreement_pks), (Quote, self.quote_pks), (Claim, self.claim_pks)):
+            pks = list(pks.values())
+            stored_corroboration.refresh(model, pks)
+            # As if an editor had approved each verified entry: its first publication.
+            changes.record_first_publications(model, pks)
+        self.progress("claims", self.counts.get(Claim._meta.label, 0), self.plan.shape.claims)
 
     def write_topics(self):
         # A topic's name is unique: beside an analyst's corpus (--force) reuse theirs.
@@ -982,13 +1033,13 @@ class Writer:
             pks.update(zip((i for i, _ in chosen), self.bulk(Event, rows), strict=True))
         return [pks[i] for i in range(len(self.plan.events))]
 
-    def write_sources(self):
-        plan, pks = self.plan, []
-        total = len(plan.sources)
+    def write_sources(self, sources):
+        pks = {}
+        sources = list(sources.values())
         hashes = set()
-        for start in range(0, total, BATCH):
+        for start in range(0, len(sources), BATCH):
             rows = []
-            for s in plan.sources[start : start + BATCH]:
+            for s in sources[start : start + BATCH]:
                 digest = text.content_hash(s.body.text)
                 if digest in hashes:  # pragma: no cover - bodies differ in their entries' sentences
                     raise RuntimeError(f"Two generated sources have the same text ({s.slug}).")
@@ -1016,12 +1067,11 @@ class Writer:
             batch_pks = self.bulk(Source, rows)
             relays = [
                 Source.relays.through(source_id=pk, organization_id=self.organization_pks[o])
-                for pk, s in zip(batch_pks, plan.sources[start : start + BATCH], strict=True)
+                for pk, s in zip(batch_pks, sources[start : start + BATCH], strict=True)
                 for o in s.relays
             ]
             self.bulk(Source.relays.through, relays)
-            pks += batch_pks
-            self.progress("sources", len(pks), total)
+            pks.update((s.index, pk) for s, pk in zip(sources[start : start + BATCH], batch_pks, strict=True))
         return pks
 
     def entry_row(self, model, entry):
@@ -1043,7 +1093,7 @@ class Writer:
             fields["attributed_to_id"] = self.person_pks[person] if person is not None else None
         return model(slug=entry.slug, **fields)
 
-    def write_entries(self, model, citation_model, label, entries):
+    def write_entries(self, model, citation_model, entries):
         entry_field = citation_model.entry_field
         targets = {
             "topics": self.topic_pks,
@@ -1052,11 +1102,12 @@ class Writer:
             "agreements": getattr(self, "agreement_pks", None),
             "quotes": getattr(self, "quote_pks", None),
         }
-        pks, total = [], len(entries)
-        for start in range(0, total, BATCH):
+        pks, entries = {}, list(entries.values())
+        for start in range(0, len(entries), BATCH):
             batch = entries[start : start + BATCH]
             batch_pks = self.bulk(model, [self.entry_row(model, e) for e in batch])
-            pks += batch_pks  # relations point at earlier claims, possibly in this batch
+            # Relations point at earlier claims, possibly in this batch.
+            pks.update((e.index, pk) for e, pk in zip(batch, batch_pks, strict=True))
             citations = [
                 citation_model(
                     **{f"{entry_field}_id": pk},
@@ -1087,7 +1138,6 @@ class Writer:
                     for kind, target in e.relations
                 ]
                 self.bulk(ClaimRelation, relations)
-            self.progress(label, len(pks), total)
         return pks
 
 
@@ -1132,11 +1182,37 @@ def references_to_generated():
     return found
 
 
+def delete_rows(cursor, model, references=(), extra=""):
+    """One DELETE of the rows of ``model`` that are generated (``references``: none) or
+    that point, through one of the foreign keys ``references``, at a generated row.
+
+    Plain SQL through the connection's cursor, not ``QuerySet.delete()``: that loads
+    every row it deletes to send its signals (the models have receivers that recompute
+    what deleted evidence changes), and a corpus of a million claims has ten million
+    rows; nothing of a generated corpus needs recomputing once all of it is gone. The
+    slug test is the one ``slug__startswith`` makes (LIKE, with no wildcard in PREFIX).
+    """
+    quote = connection.ops.quote_name
+    if references:
+        conditions, params = [], []
+        for name in references:
+            target = model._meta.get_field(name)
+            table, key = quote(target.related_model._meta.db_table), quote(target.target_field.column)
+            conditions.append(f"{quote(target.column)} IN (SELECT {key} FROM {table} WHERE slug LIKE %s)")
+            params.append(PREFIX + "%")
+        where = " OR ".join(conditions)
+    else:
+        where, params = "slug LIKE %s", [PREFIX + "%"]
+    if extra:
+        where = f"({where}) AND {extra}"
+    cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {where}", params)
+
+
 def delete_generated():
     """Delete everything the generator made (slugs starting with ``gen-``); return the counts.
 
-    Rows go with plain DELETE statements, neither loaded nor sent through signals: a
-    corpus of 100 000 claims has over a million rows. Raises ``Refusal`` when work the
+    Rows go with plain DELETE statements (``delete_rows``), neither loaded nor sent
+    through signals: a corpus of 100 000 claims has over a million rows. Raises ``Refusal`` when work the
     generator did not make points at generated rows (see ``references_to_generated``).
     Call it inside a transaction.
     """
@@ -1147,8 +1223,8 @@ def delete_generated():
             + ". Remove those references first, or generate into another database."
         )
     counts = generated_counts()
-    g = PREFIX
     # Claims of others that a generated claim contradicts are no longer disputed by it.
+    g = PREFIX
     relations = ClaimRelation.objects.filter(kind=ClaimRelation.Kind.CONTRADICTS)
     partners = set(
         relations.filter(from_claim__slug__startswith=g)
@@ -1159,36 +1235,23 @@ def delete_generated():
         .exclude(from_claim__slug__startswith=g)
         .values_list("from_claim_id", flat=True)
     )
-    plans = [
-        ClaimRelation.objects.filter(Q(from_claim__slug__startswith=g) | Q(to_claim__slug__startswith=g)),
-        ClaimCitation.objects.filter(claim__slug__startswith=g),
-        QuoteCitation.objects.filter(quote__slug__startswith=g),
-        AgreementCitation.objects.filter(agreement__slug__startswith=g),
-        *(
-            model.publications.rel.related_model.objects.filter(
-                **{f"{model.publications.field.name}__slug__startswith": g}
-            )
-            for model in (Claim, Quote, Agreement)
-        ),
+    # What points at generated rows first, then the rows, parts of events before them.
+    plans = [(ClaimRelation, ["from_claim", "to_claim"])]
+    plans += [(model, [model.entry_field]) for model in (ClaimCitation, QuoteCitation, AgreementCitation)]
+    plans += [
+        (model.publications.rel.related_model, [model.publications.field.name]) for model in (Claim, Quote, Agreement)
     ]
     for model in (Claim, Quote, Agreement, Source):
         for m2m in model._meta.local_many_to_many:
             through = m2m.remote_field.through
-            plans.append(
-                through.objects.filter(
-                    Q(**{f"{m2m.m2m_field_name()}__slug__startswith": g})
-                    | Q(**{f"{m2m.m2m_reverse_field_name()}__slug__startswith": g})
-                )
-            )
-    plans += [marked(Claim), marked(Quote), marked(Agreement), marked(Source)]
-    plans += [
-        marked(Event).filter(parent__isnull=False),
-        marked(Event),
-        marked(Person),
-        marked(Organization),
-        marked(Topic),
-    ]
-    for queryset in plans:
-        queryset._raw_delete(queryset.db)
+            plans.append((through, [m2m.m2m_field_name(), m2m.m2m_reverse_field_name()]))
+    with connection.cursor() as cursor:
+        for model, references in plans:
+            delete_rows(cursor, model, references)
+        for model in (Claim, Quote, Agreement, Source):
+            delete_rows(cursor, model)
+        delete_rows(cursor, Event, extra="parent_id IS NOT NULL")
+        for model in (Event, Person, Organization, Topic):
+            delete_rows(cursor, model)
     stored_corroboration.refresh(Claim, partners)
     return counts

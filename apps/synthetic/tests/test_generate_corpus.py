@@ -1,6 +1,7 @@
 """generate_corpus: a synthetic corpus that keeps every rule, the same for the same seed."""
 
 import hashlib
+import weakref
 from io import StringIO
 
 import pytest
@@ -89,6 +90,28 @@ def test_the_generated_corpus_passes_check_corpus(generated):
     assert f"Checked {N // 10 + N + N // 2 + N // 20} sources and entries: 0 problem(s)." in out.getvalue()
 
 
+def test_it_holds_one_part_of_the_corpus_at_a_time(monkeypatch):
+    """Memory that does not grow with the corpus: a part (a few summits with their sources
+    and entries) is planned, written and let go before the next is planned."""
+    monkeypatch.setattr(corpus, "CLAIMS_PER_SUMMIT", 100)
+    monkeypatch.setattr(corpus, "CLAIMS_PER_PART", 100)  # one summit per part
+    refs, held = [], []
+    planned = corpus.Planner.parts
+
+    def watched(self):
+        for part in planned(self):
+            refs.append(weakref.ref(part))
+            held.append(sum(ref() is not None for ref in refs))
+            yield part
+            del part  # the watch itself must not keep it
+
+    monkeypatch.setattr(corpus.Planner, "parts", watched)
+    out, _ = generate(claims=1000)
+    assert out.startswith("Generated 100 sources, 1 000 claims, 500 quotes, 50 agreements and ")
+    assert held == [1] * 10  # ten summits, ten parts, never two at once
+    call_command("check_corpus", stdout=StringIO(), stderr=StringIO())  # raises on any problem
+
+
 def test_it_has_the_shape_asked_for(generated):
     assert Claim.objects.count() == N
     assert Quote.objects.count() == N // 2
@@ -162,8 +185,9 @@ def test_verified_entries_rest_on_evidence_and_a_second_pair_of_eyes(generated):
 
 def test_some_sources_relay_another_outlet():
     plan = corpus.plan(2000, seed=1)
-    relaying = [s for s in plan.sources if s.relays]
-    assert 0.05 < len(relaying) / len(plan.sources) < 0.3
+    sources = [source for part in plan.parts for source in part.sources.values()]
+    relaying = [s for s in sources if s.relays]
+    assert 0.05 < len(relaying) / len(sources) < 0.3
     assert all(s.outlet not in s.relays for s in relaying)
 
 

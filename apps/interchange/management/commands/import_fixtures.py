@@ -6,13 +6,6 @@ from apps.interchange.fixture_import import FixtureError, FixtureImport
 from summitcms.lib.statistics import refresh_statistics
 
 
-def read(path):
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-
-
 class Command(BaseCommand):
     help = (
         "Load a JSON fixture after checking all of it: fields (lengths, choices), references (in the "
@@ -34,8 +27,10 @@ class Command(BaseCommand):
         path = Path(file)
         importer = FixtureImport(update=update, name=path.name)
         try:
-            # No name for the bytes here: the import lets go of them once parsed.
-            report = importer.run(read(path), dry_run=dry_run)
+            with path.open("rb") as stream:  # read a piece at a time (json_stream)
+                report = importer.run(stream, dry_run=dry_run)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         except FixtureError as error:
             raise CommandError(
                 f"{path.name} was not imported; the database is unchanged.\n" + "\n".join(error.problems)
