@@ -226,6 +226,12 @@ def test_staff_preview_a_draft_and_anyone_else_gets_a_404(browser, live_server, 
     reader.context.close()
 
 
+def narrowest_cell(page, table):
+    """The width in pixels of the table's narrowest cell: text squeezed into a column a
+    letter wide is not read."""
+    return min(page.locator(f"{table} td, {table} th").evaluate_all("cells => cells.map(c => c.offsetWidth)"))
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", WIDTHS)
@@ -241,6 +247,7 @@ def test_the_admin_home_shows_my_work_and_an_editor_the_queue_first(browser, liv
     assert "My draft about trade" in work and "In review about media" in work
     assert "Sent back about energy" in work and "Name the outlet." in work
     me.no_sideways_scroll()
+    assert narrowest_cell(me.page, "#my-work") > 80
     me.page.screenshot(path=screenshots / f"admin-home-analyst-{width}.png", full_page=True)
     me.page.click("#my-work >> text=Sent back about energy")
     assert "sent back: “Name the outlet.”" in me.page.inner_text(".entry-status")
@@ -251,5 +258,6 @@ def test_the_admin_home_shows_my_work_and_an_editor_the_queue_first(browser, liv
     assert boxes[:2] == ["home-review-queue", "my-work"]
     assert "In review about media" in editor.page.inner_text("#home-review-queue")
     editor.no_sideways_scroll()
+    assert narrowest_cell(editor.page, "#home-review-queue") > 80
     editor.page.screenshot(path=screenshots / f"admin-home-editor-{width}.png", full_page=True)
     editor.close()
