@@ -116,7 +116,12 @@ def test_the_daily_work_in_the_admin_breaks_no_rule_of_the_policy(browser, live_
     page.click("#citations-group .add-row a")  # a second row, made by the inlines script
     watch.seen()
     page.click("input[name=_continue]")
-    page.wait_for_selector(".messagelist .success")
+    page.wait_for_selector(".messagelist .success, .near-duplicates")
+    if page.locator(".near-duplicates").count():  # the corpus has a claim this close (PostgreSQL's trigrams)
+        watch.seen()
+        page.check("#id_save_anyway")
+        page.click("input[name=_continue]")
+        page.wait_for_selector(".messagelist .success")
     watch.seen()
     # The change form, its autocompletes opened again on saved values.
     choose(page, ".field-agreements", "Joint", "Joint statement")
