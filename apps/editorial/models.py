@@ -565,11 +565,13 @@ class Entry(TracksLoaded, Stamped):
                 problems.append("It was verified by the person who created it (four-eyes rule).")
         return problems
 
-    def publication_problems(self, digest, four_eyes=True):
+    def publication_problems(self, digest, four_eyes=True, publications=None):
         """What breaks the rules of review, as sentences: ``digest`` is that of the entry's
-        state now (``changes.digest``). Reads ``publications`` (prefetch them for many)."""
+        state now (``changes.digest``). Reads ``publications`` (prefetch them for many), or
+        judges those given (``check_corpus`` reads them a chunk of entries at a time)."""
         problems = []
-        publications = sorted(self.publications.all(), key=lambda p: p.number)
+        publications = self.publications.all() if publications is None else publications
+        publications = sorted(publications, key=lambda p: p.number)
         approvals = [p for p in publications if p.kind != PublicationKind.RETRACTION]
         if self.status == Status.VERIFIED:
             if not approvals:

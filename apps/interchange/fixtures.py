@@ -36,6 +36,7 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from apps.editorial import registry
+from apps.editorial.changes import natural_key_paths
 from apps.editorial.models import Status
 
 # Models of the project that never travel in a fixture, and why.
@@ -53,12 +54,6 @@ def get_model(label):
 
 def label_of(model):
     return model._meta.label_lower
-
-
-def natural_key_paths(model):
-    """The lookups of ``model``'s natural key, as the model declares them (a slug otherwise)."""
-    declared = getattr(model, "natural_key_lookups", None)
-    return tuple(declared()) if declared else ("slug",)
 
 
 def entry_kinds_in_dependency_order():

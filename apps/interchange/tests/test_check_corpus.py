@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.claims.models import Claim, ClaimCitation
+from apps.interchange.management.commands import check_corpus
 from apps.quotes.models import Quote
 from apps.sources.models import Source
 from tests.builders import make_claim, make_editor, make_quote, make_source
@@ -116,3 +117,24 @@ def test_it_reads_the_corpus_in_a_number_of_queries_that_does_not_grow_with_it()
         return len(queries)
 
     assert queries_of_a_check(20) == queries_of_a_check(60)
+
+
+def test_it_finds_the_same_problems_whatever_its_chunks(monkeypatch):
+    """Entries are read a chunk at a time, their citations, publications and states by the
+    range of the chunk's ids, and sources a chunk at a time: chunks of a few entries and
+    sources find what one chunk finds, at the edges of the chunks too."""
+    call_command("generate_corpus", claims=30, stdout=StringIO(), stderr=StringIO())
+    verified = list(Claim.objects.filter(status="verified").order_by("pk"))
+    edited = [verified[0], verified[len(verified) // 2], verified[-1]]
+    for claim in edited:  # as SQL would: no proposal, no approval
+        Claim.objects.filter(pk=claim.pk).update(statement=f"{claim.statement} (edited)")
+    ClaimCitation.objects.filter(pk=edited[1].citations.first().pk).update(excerpt="a sentence nobody wrote")
+    ok, out, summary = check()
+    assert not ok and "4 problem(s)" in summary
+    for claim in edited:
+        assert f"claim {claim.slug}: Readers see a version that no editor approved" in out
+    assert f"claim {edited[1].slug}: The excerpt “a sentence nobody wrote” is not in the source" in out
+    monkeypatch.setattr(check_corpus, "CHUNK", 4)
+    monkeypatch.setattr(check_corpus, "SOURCE_CHUNK", 3)
+    ok, small_chunks, summary = check()
+    assert sorted(small_chunks.splitlines()) == sorted(out.splitlines())
