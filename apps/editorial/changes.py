@@ -108,8 +108,7 @@ def state(entry):
     }
     for accessor, part_model, key in parts(model):
         # Sorted here, not with order_by(): that would query again for each entry the rows
-        # with_state() prefetched (check_corpus and a first publication in bulk read
-        # hundreds of thousands).
+        # with_state() prefetched (a first publication in bulk reads hundreds of thousands).
         rows = sorted(getattr(entry, accessor).all(), key=lambda row: row.pk)
         fields = part_fields(part_model, key)
         result["parts"][accessor] = [
