@@ -23,8 +23,10 @@ file has one, is ignored: objects are matched by natural key only.
 import difflib
 import functools
 import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import reversion
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -118,6 +120,9 @@ def show_key(key):
     return " / ".join("–" if part is None else str(part).replace("\x00", "\\u0000") for part in key)
 
 
+NONE = MappingProxyType({})  # the links or references of an object that has none (shared, read-only)
+
+
 def holds_nul(value):
     """Whether a value of the file holds a NUL character, in a string or in a natural key.
 
@@ -133,18 +138,23 @@ def holds_nul(value):
 
 @dataclass(slots=True)
 class Item:
-    """One object of the file, parsed (slots: an import holds hundreds of thousands)."""
+    """One object of the file, parsed (slots: an import holds hundreds of thousands).
+
+    Kept small, since every object of the file has one until the import ends: the names
+    of fields are the model's own strings (not the copies each parsed object brings),
+    references share the natural key of the object they name, and what an object lacks
+    (links, references, changes) is one shared empty value."""
 
     number: int  # its position in the file, from 1
     label: str
     values: dict = field(default_factory=dict)  # plain fields the file gives
-    fks: dict = field(default_factory=dict)  # foreign key name → natural key (tuple) or None
-    m2m: dict = field(default_factory=dict)  # many-to-many name → [natural key, …]
+    fks: dict = field(default_factory=lambda: NONE)  # foreign key name → natural key (tuple) or None
+    m2m: dict = field(default_factory=lambda: NONE)  # many-to-many name → [natural key, …]
     key: tuple | None = None
     pk: int | None = None  # the object in the database: found there, or once the import inserts it
     current: dict | None = None  # its values there, as an export row
     state: str = "added"  # "added", "changed" or "unchanged"
-    changes: list = field(default_factory=list)
+    changes: list | tuple = ()
     kept: list | None = None  # what the file would change of this instance's review (made when there is some)
 
     @property
@@ -217,6 +227,7 @@ class FixtureImport:
         self.index = defaultdict(dict)  # label → natural key → item
         self.in_database = defaultdict(dict)  # label → natural key → pk, for references not in the file
         self.may_hold_nul = True  # whether the object being parsed may hold a NUL (``parse``)
+        self.labels = {label: label for label in natural_keys()}  # one string per model for all its items
         self.kept_problems = []  # bad values of what this instance keeps (``differences``)
 
     # -- the steps --------------------------------------------------------------------
@@ -303,9 +314,9 @@ class FixtureImport:
         if extra:
             self.problem(None, f"Object {number} has unknown keys: {', '.join(sorted(extra))}.")
             return None
-        label = obj["model"].lower()
-        if label not in natural_keys():
-            self.problem(None, f"Object {number}: {self.unknown_model(label)}")
+        label = self.labels.get(obj["model"].lower())
+        if label is None:
+            self.problem(None, f"Object {number}: {self.unknown_model(obj['model'].lower())}")
             return None
         fields = obj.get("fields", {})
         if not isinstance(fields, dict):
@@ -326,13 +337,17 @@ class FixtureImport:
             elif plan.kind == "fk":
                 key = self.parse_key(item, name, value, plan.field.related_model)
                 if key is not None or value is None:
-                    item.fks[name] = key
+                    if item.fks is NONE:
+                        item.fks = {}
+                    item.fks[plan.name] = key
             elif plan.kind == "m2m":
                 if not isinstance(value, list):
                     self.problem(item, f"“{name}” must be a list of natural keys.")
                     continue
                 keys = [self.parse_key(item, name, one, plan.field.related_model) for one in value]
-                item.m2m[name] = list(dict.fromkeys(key for key in keys if key is not None))
+                if item.m2m is NONE:
+                    item.m2m = {}
+                item.m2m[plan.name] = list(dict.fromkeys(key for key in keys if key is not None))
             else:
                 try:
                     parsed = plan.field.to_python(value)
@@ -342,7 +357,9 @@ class FixtureImport:
                 if parsed is not None and plan.field.get_internal_type() == "DateTimeField":
                     if timezone.is_naive(parsed):
                         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-                item.values[name] = parsed
+                elif isinstance(parsed, str) and plan.field.choices:
+                    parsed = sys.intern(parsed)  # a status, a kind: a few values, repeated
+                item.values[plan.name] = parsed
         item.key = self.natural_key(item)
         for name in nul:
             self.problem(item, f"{name}: {ProhibitNullCharactersValidator.message}")  # the admin's words
@@ -362,7 +379,10 @@ class FixtureImport:
         if value is None:
             return None
         if isinstance(value, list) and len(value) == size and all(isinstance(p, str | int) for p in value):
-            return tuple(value)
+            key = tuple(value)
+            # The file's objects come before those that refer to them: share the key they have.
+            named = self.index[target._meta.label_lower].get(key)
+            return named.key if named is not None else key
         if isinstance(value, int):
             self.problem(
                 item,

@@ -1,6 +1,7 @@
 """import_fixtures: checks all of a fixture first, then writes all of it or nothing."""
 
 import json
+from collections import defaultdict
 from io import StringIO
 
 import pytest
@@ -173,6 +174,32 @@ def test_the_import_makes_as_many_queries_for_twice_the_objects(published, tmp_p
         run_import(write(tmp_path, claims("many", 8), "many.json"))
     assert Claim.objects.filter(slug__startswith="many-").count() == 8
     assert ClaimCitation.objects.filter(claim__slug__startswith="many-").count() == 8
+
+
+def test_what_the_import_holds_of_each_object_shares_what_objects_have_in_common(corpus, tmp_path):
+    """Memory without timing: the import holds an item per object of the file, so each
+    holds no copy of what others have (field names, the keys it refers to, a status)."""
+    fixture = export("--all")[0]
+    empty_the_corpus()
+    importer = fixture_import.FixtureImport()
+    importer.parse(importer.load(fixture.encode()))
+    claims = {item.key: item for item in importer.by_label["claims.claim"]}
+    citations = importer.by_label["claims.claimcitation"]
+    assert citations and len(claims) > 1
+    for citation in citations:
+        assert citation.fks["claim"] is claims[citation.fks["claim"]].key  # the claim's own key
+    plans = fixture_import.plans_by_name(Claim)
+    for item in claims.values():
+        assert all(name is plans[name].name for name in item.values)
+        assert all(name is plans[name].name for name in (*item.fks, *item.m2m))
+    statuses = defaultdict(set)  # a status's value → the strings that hold it
+    for item in claims.values():
+        statuses[item.values["status"]].add(id(item.values["status"]))
+    assert all(len(held) == 1 for held in statuses.values())
+    for item in importer.by_label["claims.claimpublication"]:
+        assert item.m2m is fixture_import.NONE  # no links: one empty value for all
+    assert len({item.label for item in importer.items if item.label == "claims.claim"}) == 1
+    assert len({id(item.label) for item in importer.items if item.label == "claims.claim"}) == 1
 
 
 def test_new_objects_refer_to_each_other_and_to_existing_ones_beside_a_change(corpus, published, tmp_path):
