@@ -16,8 +16,11 @@ from django.urls import reverse
 from lxml import html
 from reversion.models import Version
 
+from apps.actors.models import Person
 from apps.claims.models import Claim, ClaimCitation, ClaimRelation
-from tests.builders import form_data, make_analyst, make_claim, make_editor, make_source
+from apps.editorial import changes
+from apps.quotes.models import Quote
+from tests.builders import form_data, make_analyst, make_claim, make_editor, make_person, make_quote, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +31,11 @@ BODY = (
 
 
 def change_url(entry):
-    return reverse("admin:claims_claim_change", args=[entry.pk])
+    return reverse(f"admin:{entry._meta.app_label}_{entry._meta.model_name}_change", args=[entry.pk])
 
 
 def transition_url(entry, name):
-    return reverse("admin:claims_claim_transition", args=[entry.pk, name])
+    return reverse(f"admin:{entry._meta.app_label}_{entry._meta.model_name}_transition", args=[entry.pk, name])
 
 
 def signed_in(user):
@@ -350,3 +353,81 @@ def test_an_import_into_an_empty_instance_keeps_the_verified_record_and_says_whe
     publication = claim.publications.get()
     assert (publication.kind, publication.reason) == ("imported", "Imported from from-elsewhere.json.")
     call_command("check_corpus", stdout=StringIO(), stderr=StringIO())  # sound: nothing to report
+
+
+# -- Words said together: a co-speaker is a change like any other ---------------------------
+
+ARTICLE = 'Furthermore, to end the Ukraine conflict, the two leaders urged for a "responsible dialogue."'
+
+
+@pytest.fixture
+def verified_quote():
+    xi = make_person(name="Xi Jinping", slug="xi-jinping")
+    make_person(name="Vladimir Putin", slug="vladimir-putin")
+    return make_quote(
+        text="responsible dialogue",
+        slug="responsible-dialogue",
+        speaker=xi,
+        status="verified",
+        created_by=make_analyst("quote-author"),
+        verified_by=make_editor("first-editor"),
+        citations=[(make_source(body=ARTICLE), 'the two leaders urged for a "responsible dialogue."')],
+    )
+
+
+def speaker_line(entry):
+    status, page = public(entry)
+    assert status == 200
+    return " ".join(page.xpath('//p[@class="quote-speaker"]')[0].text_content().split())
+
+
+def test_a_co_speaker_added_to_a_published_quote_reaches_readers_only_once_another_editor_approves(verified_quote):
+    quote = verified_quote
+    putin = Person.objects.get(slug="vladimir-putin")
+    editor, other = make_editor("proposer"), make_editor("approver")
+    as_editor = signed_in(editor)
+    response = edit(as_editor, quote, {"co_speakers": str(putin.pk)})
+    assert any("kept as a proposed change" in m for m in messages_of(response))
+    quote.refresh_from_db()
+    assert quote.proposal["links"]["co_speakers"] == [["vladimir-putin"]]
+    # Readers see the published quote, and nothing public names Putin yet.
+    assert list(quote.co_speakers.all()) == []
+    assert speaker_line(quote) == "— Xi Jinping"
+    assert Client().get("/people/vladimir-putin/").status_code == 404
+    step(as_editor, quote, "submit", note="Article 1 gives the words to both leaders.")
+    assert "four-eyes" in step(as_editor, quote, "verify").content.decode()
+    assert speaker_line(quote) == "— Xi Jinping"
+    # The reviewer sees who is added, against the published version.
+    review = html.fromstring(signed_in(other).get(transition_url(quote, "verify")).content)
+    rows = review.xpath('//table[@id="review-differences"]/tbody/tr')
+    assert [row.xpath("th")[0].text_content() for row in rows] == ["Said with"]
+    assert rows[0].xpath('td[@class="diff-after"]/ins')[0].text_content() == "Vladimir Putin"
+    step(signed_in(other), quote, "verify")
+    assert speaker_line(quote) == "— Xi Jinping and Vladimir Putin"
+    assert "responsible dialogue" in Client().get("/people/vladimir-putin/").content.decode()
+    assert quote.publications.order_by("number").last().changes[0]["after"] == "Vladimir Putin"
+    call_command("check_corpus", stdout=StringIO(), stderr=StringIO())  # the approval is of what readers see
+
+
+def test_a_proposed_change_that_breaks_the_co_speaker_rule_is_refused_on_approval(verified_quote):
+    """A proposal the form would refuse (kept from elsewhere: an import, a restore) does
+    not reach readers either: approving writes it through the same rule."""
+    quote = verified_quote
+    published = changes.state(quote)
+    proposal = {**published, "links": {**published["links"], "co_speakers": [["xi-jinping"]]}}
+    Quote.objects.filter(pk=quote.pk).update(proposal=proposal, proposal_status="in_review")
+    refused = step(signed_in(make_editor()), quote, "verify")
+    assert "Xi Jinping is the speaker" in refused.content.decode()
+    assert list(quote.co_speakers.all()) == [] and speaker_line(quote) == "— Xi Jinping"
+
+
+def test_an_import_adding_a_co_speaker_to_a_published_quote_proposes_it(verified_quote, tmp_path):
+    quote = verified_quote
+    exported = [obj for obj in export_verified() if obj["model"] in ("actors.person", "quotes.quote")]
+    exported.append({"model": "actors.person", "fields": {"name": "Vladimir Putin", "slug": "vladimir-putin"}})
+    next(obj for obj in exported if obj["model"] == "quotes.quote")["fields"]["co_speakers"] = [["vladimir-putin"]]
+    out = import_file(tmp_path, exported, "--update")
+    assert "proposed a change to quotes.quote" in out
+    quote.refresh_from_db()
+    assert quote.proposal["links"]["co_speakers"] == [["vladimir-putin"]]
+    assert list(quote.co_speakers.all()) == [] and speaker_line(quote) == "— Xi Jinping"

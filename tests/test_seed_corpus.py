@@ -217,8 +217,9 @@ class TestTheLoadedCorpus(TestCase):
                     assert entry.verified_at is None, entry.slug
                 assert all(getattr(entry, f"{field}_id") is None for field in USER_FIELDS)
         # Not verified (7): the allegation (draft); two claims resting only on the paragraph article 2
-        # attributes to RT; "responsible dialogue" and the three joint-statement phrases article 1 rests
-        # on unnamed media sources; the agreement Xi speaks of, which may be a joint statement counted twice.
+        # attributes to RT; "responsible dialogue" (its corrected attribution awaits an editor); the three
+        # joint-statement phrases article 1 rests on unnamed media sources; the agreement Xi speaks of,
+        # which may be a joint statement counted twice.
         assert verified == 48
 
     # --- Counts --------------------------------------------------------------------------------------
@@ -354,10 +355,16 @@ class TestTheLoadedCorpus(TestCase):
         assert {"responsible dialogue", "common soul", "superior to that form of interstate co-operation"} <= partial
         assert "further deepen military mutual trust" in partial
         joint = Agreement.objects.get(slug="russia-china-joint-statements-march-2023")
-        assert joint.quoted_in.count() == 5
-        # "responsible dialogue" is the two leaders' words: its attribution to the joint statements is
-        # the desk's inference, so it is not public.
-        assert Quote.objects.get(slug="leaders-responsible-dialogue").status != Status.VERIFIED
+        assert joint.quoted_in.count() == 4
+        # "responsible dialogue" is the two leaders' words ("the two leaders urged for a …", article 1):
+        # Xi's, said with Putin, not the joint statements' (article 1 ties it to no statement). Its
+        # corrected attribution waits for an editor.
+        dialogue = Quote.objects.get(slug="leaders-responsible-dialogue")
+        assert (dialogue.speaker.slug, dialogue.speaker_statement, dialogue.is_partial) == ("xi-jinping", None, True)
+        assert [person.slug for person in dialogue.co_speakers.all()] == ["vladimir-putin"]
+        assert dialogue.public_speaker_name == "Xi Jinping and Vladimir Putin"
+        assert not dialogue.agreements.exists()
+        assert dialogue.status == Status.IN_REVIEW
 
     def test_agreements_parties_and_groups(self):
         def parties(slug):

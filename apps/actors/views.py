@@ -13,8 +13,10 @@ from .models import Organization, Person
 
 
 def people():
+    quotes = Quote.objects.verified()
     return Person.objects.public().annotate(
-        verified_quotes=count_of(Quote.objects.verified(), "speaker"),
+        # Said alone or with others (a co-speaker is never the speaker: no quote counts twice).
+        verified_quotes=count_of(quotes, "speaker") + count_of(quotes, "co_speakers"),
         verified_agreements=count_of(Agreement.objects.verified(), "signatories"),
         verified_claims=count_of(Claim.objects.verified(), "attributed_to"),
     )
@@ -53,10 +55,7 @@ class PersonDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         context["quotes"], context["more_quotes"] = first(
-            Quote.objects.verified()
-            .filter(speaker=person)
-            .select_related("speaker", "speaker_organization", "speaker_statement")
-            .order_by("-said_on", "slug")
+            Quote.objects.verified().said_by([person]).with_speakers().order_by("-said_on", "slug")
         )
         context["agreements"], context["more_agreements"] = first(
             Agreement.objects.verified().filter(signatories=person).order_by("-signed_on", "title", "slug")
@@ -102,7 +101,7 @@ class OrganizationDetailView(DetailView):
         context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
             .filter(speaker_organization=organization)
-            .select_related("speaker", "speaker_organization", "speaker_statement")
+            .with_speakers()
             .order_by("-said_on", "slug")
         )
         context["sources"], context["more_sources"] = first(

@@ -58,7 +58,7 @@ class AgreementDetailView(PublicDetailView):
                 Prefetch("signatories", Person.objects.order_by("name", "slug")),
                 Prefetch(
                     "quotes",
-                    Quote.objects.verified().select_related("speaker", "speaker_organization", "speaker_statement"),
+                    Quote.objects.verified().with_speakers(),
                     to_attr="public_quotes",
                 ),
                 Prefetch(

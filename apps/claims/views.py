@@ -59,7 +59,7 @@ class ClaimDetailView(PublicDetailView):
                 "topics",
                 Prefetch(
                     "quotes",
-                    Quote.objects.verified().select_related("speaker", "speaker_organization", "speaker_statement"),
+                    Quote.objects.verified().with_speakers(),
                     to_attr="public_quotes",
                 ),
                 Prefetch(

@@ -134,6 +134,7 @@ class EntryForm(VersionedForm):
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds what was typed
+        self.check_links()
         field = registry.entry_type(self.instance).headline_field
         if field not in self.changed_data or self.has_error(field) or self.cleaned_data.get("save_anyway"):
             return
@@ -164,6 +165,17 @@ class EntryForm(VersionedForm):
             ),
         )
         self.fields["save_anyway"].widget = forms.CheckboxInput()
+
+    def check_links(self):
+        """The entry's rules on its many-to-many links (``Entry.link_problems``), on the
+        links chosen here with the fields typed here; each problem beside its box."""
+        links = {
+            name: self.cleaned_data[name]
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelMultipleChoiceField) and name in self.cleaned_data
+        }
+        for name, problems in self.instance.link_problems(links).items():
+            self.add_error(name if name in self.fields else None, problems)
 
 
 class VersionedRowForm(VersionedForm):

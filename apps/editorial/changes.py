@@ -20,6 +20,7 @@ A part's ``id`` is its row's when the public version has it, and a negative numb
 a part the change adds (a savepoint gives it that id, so that the form finds it again).
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -188,14 +189,22 @@ def with_state(queryset):
     return queryset.select_related(*related).prefetch_related(*prefetches)
 
 
+@functools.cache
+def _later_links(generation):
+    return {name for model in registry.entry_models() for name in model.LATER_LINKS}
+
+
 def without_ids(entry_state):
     """The state without the ids of its parts, each list of parts in one order: two states
-    that readers would see alike compare equal."""
+    that readers would see alike compare equal. A link added to its kind later
+    (``Entry.LATER_LINKS``) is left out while it is empty: a state recorded before it
+    existed reads the same."""
     if entry_state is None:
         return None
+    later = _later_links(registry.generation())
     return {
         "fields": entry_state["fields"],
-        "links": entry_state["links"],
+        "links": {name: keys for name, keys in entry_state["links"].items() if keys or name not in later},
         "parts": {
             accessor: sorted((row["fields"] for row in rows), key=lambda fields: json.dumps(fields, sort_keys=True))
             for accessor, rows in entry_state["parts"].items()
@@ -252,10 +261,16 @@ def apply(entry, entry_state, *, keep_new_ids=False, user=None):
         if field.name in entry_state["fields"]:
             _set(entry, field, entry_state["fields"][field.name])
     entry.full_clean(exclude=[f.name for f in model._meta.fields if not f.editable], validate_unique=False)
+    links = {
+        field.name: [_resolve(field, key) for key in entry_state["links"][field.name]]
+        for field in link_fields(model)
+        if field.name in entry_state["links"]
+    }
+    if problems := entry.link_problems(links):
+        raise ValidationError(problems)
     entry.save()
-    for field in link_fields(model):
-        if field.name in entry_state["links"]:
-            getattr(entry, field.name).set([_resolve(field, key) for key in entry_state["links"][field.name]])
+    for name, objects in links.items():
+        getattr(entry, name).set(objects)
     for accessor, part_model, key in parts(model):
         wanted = entry_state["parts"].get(accessor, [])
         kept_ids = {row["id"] for row in wanted if row.get("id") is not None}

@@ -376,10 +376,12 @@ class PublicDetailView(DetailView):
             self.object = self.get_object()
         except Http404:
             model = self.get_queryset().model
+            kind = registry.entry_type(model)
             retracted = (
                 model.objects.retracted()
                 .filter(slug=kwargs.get("slug"))
-                .select_related(*registry.entry_type(model).shown_with)
+                .select_related(*kind.shown_with)
+                .prefetch_related(*kind.prefetched_with)
                 .first()
             )
             if retracted is None:

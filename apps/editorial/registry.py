@@ -33,6 +33,9 @@ class EntryType:
     parts: tuple = ()
     # What the public pages, the feed and search read with each entry (``select_related``).
     shown_with: tuple = ()
+    # What they read of it besides, many to one entry (``prefetch_related``: a query more
+    # for all the entries shown): a quote's co-speakers.
+    prefetched_with: tuple = ()
     # How search finds it; opaque here (the search app defines and reads it).
     search: object = None
     # The field a search result's headline is cut from.

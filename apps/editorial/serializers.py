@@ -125,5 +125,6 @@ class EntrySerializer(serializers.Serializer):
             .with_evidence("source__outlet")
             .with_disputes()
             .select_related(*kind.shown_with)
+            .prefetch_related(*kind.prefetched_with)
             .order_by(*cls.Meta.order)
         )

@@ -82,7 +82,8 @@ class EventDetailView(DetailView):
         context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
             .filter(occasion__in=family)
-            .select_related("speaker", "speaker_organization", "speaker_statement", "occasion")
+            .with_speakers()
+            .select_related("occasion")
             .order_by(F("said_on").asc(nulls_last=True), "slug")
         )
         context["agreements"], context["more_agreements"] = first(

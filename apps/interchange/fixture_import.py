@@ -643,6 +643,7 @@ class FixtureImport:
         if label == "sources.source":
             self.prepare_sources(items, instances)
         evidence = self.evidence(label, items) if label in entry_labels() else None
+        links = self.final_links(label, items) if label in entry_labels() else None
         is_citation = label in fixture_plan()["citations"]
         clean = []
         for item, instance in zip(items, instances, strict=True):
@@ -653,6 +654,8 @@ class FixtureImport:
                 citations = evidence[item.number]
                 for problem in instance.integrity_problems(four_eyes=False, anchors=False, citations=citations):
                     self.problem(item, problem)
+                if problems := instance.link_problems(links[item.number]):
+                    self.report(item, ValidationError(problems))
         if label == "sources.source":
             self.check_passages_stay(items, clean)
 
@@ -842,6 +845,34 @@ class FixtureImport:
         file's, and those of the database that the file does not give again."""
         recorded = self.recorded_evidence(label, [item.pk for item in items if item.pk is not None])
         return {item.number: self.final_citations(label, item.key, recorded.get(item.pk, ())) for item in items}
+
+    def final_links(self, label, items):
+        """``{item number: {many-to-many name: [pk, …]}}``: the links the import leaves each
+        entry — those recorded and the file's (it adds, never removes) — as the pks its
+        instances refer to (``build``). A recorded link to what the file does not name is
+        looked up a chunk at a time."""
+        fields = [(f.name, label_of(f.related_model)) for f in get_model(label)._meta.local_many_to_many]
+
+        def keys(item, name):
+            recorded = (tuple(key) for key in (item.current or {}).get(name, ()))
+            return dict.fromkeys([*recorded, *item.m2m.get(name, ())])
+
+        unknown = defaultdict(set)
+        for name, target in fields:
+            in_file, in_database = self.index[target], self.in_database[target]
+            for item in items:
+                unknown[target].update(key for key in keys(item, name) if key not in in_file and key not in in_database)
+        found = {target: self.lookup(target, wanted) for target, wanted in unknown.items() if wanted}
+        return {
+            item.number: {
+                name: [
+                    found[target][key] if key in found.get(target, {}) else self.pk_of(target, key, temporary=True)
+                    for key in keys(item, name)
+                ]
+                for name, target in fields
+            }
+            for item in items
+        }
 
     def recorded_evidence(self, label, pks):
         """``{entry pk: [citation]}`` of these entries, from the database (one query)."""

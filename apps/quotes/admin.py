@@ -33,7 +33,7 @@ class QuoteCitationInline(CitationInline):
 class QuoteAdmin(EntryAdmin):
     list_display = [
         "heading_display",
-        "speaker",
+        "speakers",
         "said_on",
         "occasion",
         "is_partial",
@@ -51,13 +51,29 @@ class QuoteAdmin(EntryAdmin):
         ("topics", AutocompleteFilter),
         "updated_at",
     ]
-    search_fields = ["text", "slug", "speaker__name", "speaker_organization__name", "context"]
-    autocomplete_fields = ["speaker", "speaker_organization", "speaker_statement", "occasion", "topics", "agreements"]
+    search_fields = ["text", "slug", "speaker__name", "speaker_organization__name", "co_speakers__name", "context"]
+    autocomplete_fields = [
+        "speaker",
+        "speaker_organization",
+        "speaker_statement",
+        "co_speakers",
+        "occasion",
+        "topics",
+        "agreements",
+    ]
     inlines = [QuoteCitationInline]
     fieldsets = [
         (None, {"fields": ["text", "slug"]}),
-        ("Who said it", {"fields": ["speaker", "speaker_organization", "speaker_statement"]}),
+        ("Who said it", {"fields": ["speaker", "speaker_organization", "speaker_statement", "co_speakers"]}),
         ("When and where", {"fields": ["occasion", "said_on", "language", "is_partial", "is_paraphrase", "context"]}),
         ("Cross-references", {"fields": ["topics", "agreements", "notes"]}),
         EntryAdmin.record_fieldset,
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("co_speakers")
+
+    @admin.display(description="speaker", ordering="speaker__name")
+    def speakers(self, obj):
+        """Who said it: the person, organization or joint statement, and who said it with them."""
+        return obj.speaker_name

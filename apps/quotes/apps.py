@@ -10,7 +10,7 @@ class QuotesConfig(AppConfig):
         from apps.search.index import Searched
 
         from .filters import QuoteFilter
-        from .models import Quote
+        from .models import SPEAKER_FIELDS, Quote
         from .serializers import QuoteSerializer
 
         registry.register(
@@ -18,7 +18,8 @@ class QuotesConfig(AppConfig):
                 Quote,
                 filterset=QuoteFilter,
                 serializer=QuoteSerializer,
-                shown_with=("speaker", "speaker_organization", "speaker_statement", "occasion"),
+                shown_with=(*SPEAKER_FIELDS, "occasion"),
+                prefetched_with=("co_speakers",),
                 headline_field="text",
                 search=Searched(
                     A=["text"],
@@ -28,6 +29,8 @@ class QuotesConfig(AppConfig):
                         "speaker__aliases",
                         "speaker_organization__name",
                         "speaker_organization__aliases",
+                        "co_speakers__name",
+                        "co_speakers__aliases",
                         # A joint statement is named only once it is verified itself.
                         ("speaker_statement__title", {"speaker_statement__status": "verified"}),
                         "occasion__name",

@@ -57,7 +57,12 @@ class QuoteFilter(PublicFilterSet):
                 "slug",
                 "name",
             ),
-            ("speaker", Person.objects.filter(used_by(quotes, speaker="pk")), tagged("person"), "name"),
+            (
+                "speaker",
+                Person.objects.filter(used_by(quotes, speaker="pk") | used_by(quotes, co_speakers="pk")),
+                tagged("person"),
+                "name",
+            ),
             (
                 "speaker",
                 Organization.objects.filter(used_by(quotes, speaker_organization="pk")),
@@ -77,4 +82,6 @@ class QuoteFilter(PublicFilterSet):
 
     def filter_speaker(self, queryset, name, value):
         kind, _, slug = value.partition(":")
+        if kind == "person":  # what they said, alone or with others
+            return queryset.said_by(Person.objects.filter(slug=slug))
         return queryset.filter(**{f"{SPEAKER_FIELDS[kind]}__slug": slug})

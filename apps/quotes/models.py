@@ -1,17 +1,39 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementKind
-from apps.editorial.models import Entry, Publication, Topic
+from apps.editorial.models import Entry, EntryManager, EntryQuerySet, Publication, Topic
 from apps.events.models import Event
 from apps.sources import text
 from apps.sources.models import Citation
+from summitcms.lib.words import and_list
 
 # The public list's order: the latest said first, the slug breaking ties.
 SAID_LATEST_FIRST = ("-said_on", "slug")
+# Who said a quote: one of these, read with it (``select_related``) wherever it is shown.
+SPEAKER_FIELDS = ("speaker", "speaker_organization", "speaker_statement")
+
+
+class QuoteQuerySet(EntryQuerySet):
+    def with_speakers(self):
+        """With everyone a quote's line names — its speaker, and the people who said it
+        with them (one query more, for all of them) — so that ``public_speakers`` and
+        ``speaker_name`` cost no query per quote."""
+        return self.select_related(*SPEAKER_FIELDS).prefetch_related("co_speakers")
+
+    def said_by(self, people):
+        """Quotes that one of ``people`` (people, or a query of them) said, as the speaker
+        or with the speaker; each quote once."""
+        together = Quote.co_speakers.through.objects.filter(quote=OuterRef("pk"), person__in=people)
+        return self.filter(Q(speaker__in=people) | Exists(together))
+
+
+class QuoteManager(EntryManager.from_queryset(QuoteQuerySet)):
+    pass
 
 
 class Quote(Entry):
@@ -19,7 +41,9 @@ class Quote(Entry):
 
     The speaker is a person, an organization, or a joint statement (an Agreement of
     kind joint statement): exactly one of the three, so “the joint statement says”
-    is recorded as what it is.
+    is recorded as what it is. Words said together (“the two leaders urged …”) have the
+    others who said them as ``co_speakers``, beside a person or an organization; a joint
+    statement's signatories are the agreement's own (``Agreement.signatories``).
     """
 
     text = models.TextField(help_text="Verbatim, as the source prints it (without the quotation marks).")
@@ -35,6 +59,14 @@ class Quote(Entry):
         related_name="quoted_in",
         help_text="When the words are a joint statement's (an agreement of that kind).",
     )
+    co_speakers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="quotes_said_with",
+        verbose_name="said with",
+        help_text="Others who said these words together with the speaker, e.g. both leaders. "
+        "Not for a joint statement: its signatories are recorded on the agreement.",
+    )
     occasion = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="quotes")
     said_on = models.DateField(null=True, blank=True, db_index=True)
     language = models.CharField(max_length=10, default="en", help_text="Language of the text as recorded.")
@@ -47,6 +79,10 @@ class Quote(Entry):
     )
 
     reference_labels = {"speaker_statement": ("speaker", "joint statement")}
+    # Added after approvals of quotes were first recorded (``Entry.LATER_LINKS``).
+    LATER_LINKS = ("co_speakers",)
+
+    objects = QuoteManager()
 
     class Meta(Entry.Meta):
         ordering = ["-said_on", "slug"]
@@ -81,16 +117,51 @@ class Quote(Entry):
 
     @property
     def speaker_name(self):
-        """Costs a query per speaker field that was not loaded with select_related."""
+        """Who said it, every one of them: “Xi Jinping and Vladimir Putin”. Costs a query
+        per speaker field that was not loaded with select_related, and one for the
+        co-speakers unless they were prefetched (``with_speakers``)."""
         who = self.speaker or self.speaker_organization or self.speaker_statement
-        return str(who) if who else "Unknown speaker"
+        if who is None:
+            return "Unknown speaker"
+        return and_list([str(who), *(person.name for person in self.co_speaker_list)])
+
+    @property
+    def co_speaker_list(self):
+        """The people who said it with the speaker, by name (see ``speaker_name`` for the
+        cost). None beside a joint statement: its signatories speak through it."""
+        if self.pk is None or self.speaker_statement_id is not None:
+            return []
+        return sorted(self.co_speakers.all(), key=lambda person: (person.name, person.slug))
+
+    @property
+    def public_speakers(self):
+        """``[(name, page address or None)]``: who said it as readers may see them, the
+        speaker first. A joint statement that is not verified is not named; people named
+        by a verified quote are public (``Person.objects.public()``)."""
+        if self.speaker_statement_id:
+            statement = self.speaker_statement
+            if not statement.is_public:
+                return [("A joint statement", None)]
+            return [(statement.title, statement.get_absolute_url())]
+        who = self.speaker or self.speaker_organization
+        if who is None:
+            return [("Unknown speaker", None)]
+        return [(who.name, who.get_absolute_url()), *((p.name, p.get_absolute_url()) for p in self.co_speaker_list)]
 
     @property
     def public_speaker_name(self):
-        """The speaker as readers may see it: a joint statement that is not verified is not named."""
-        if self.speaker_statement_id and not self.speaker_statement.is_public:
-            return "A joint statement"
-        return self.speaker_name
+        """The speakers as readers may see them: “Xi Jinping and Vladimir Putin”; a joint
+        statement that is not verified is not named."""
+        return and_list(name for name, _ in self.public_speakers)
+
+    @property
+    def statement_signatories(self):
+        """The people who signed the joint statement speaking, when readers may see it
+        (a query unless ``speaker_statement__signatories`` was prefetched)."""
+        statement = self.speaker_statement if self.speaker_statement_id else None
+        if statement is None or not statement.is_public:
+            return []
+        return sorted(statement.signatories.all(), key=lambda person: (person.name, person.slug))
 
     @property
     def heading(self):
@@ -109,6 +180,35 @@ class Quote(Entry):
             raise ValidationError("Give exactly one speaker: a person, an organization or a joint statement.")
         if problem := self.speaker_statement_problem():
             raise ValidationError({"speaker_statement": problem})
+
+    def co_speakers_problem(self, co_speakers):
+        """A sentence when ``co_speakers`` (people, or their pks) cannot have said the
+        words with this quote's speaker, else None. The rule of every path that writes
+        them: the admin's form, ``changes.apply`` and ``import_fixtures`` call it through
+        ``link_problems``.
+
+        Co-speakers say the words with a person or an organization; a joint statement's
+        signatories are the agreement's, and the speaker is not their own co-speaker.
+        """
+        pks = {getattr(person, "pk", person) for person in co_speakers}
+        if not pks:
+            return None
+        if self.speaker_statement_id is not None:
+            return (
+                "A joint statement speaks for its signatories: record who signed it on the agreement, "
+                "not as people who said the words with it."
+            )
+        if self.speaker_id is not None and self.speaker_id in pks:
+            return f"{self.speaker} is the speaker: “said with” names the others who said the words with them."
+        return None
+
+    def link_problems(self, links):
+        if "co_speakers" in links:
+            co_speakers = links["co_speakers"]
+        else:
+            co_speakers = self.co_speakers.all() if self.pk is not None else ()
+        problem = self.co_speakers_problem(co_speakers)
+        return {"co_speakers": [problem]} if problem else {}
 
     def speaker_statement_problem(self):
         """A sentence when the agreement speaking is not a joint statement, else None.

@@ -22,6 +22,12 @@ class QuoteSerializer(EntrySerializer):
 
     text = serializers.CharField(help_text="Verbatim, as the source prints it.")
     speaker = serializers.SerializerMethodField()
+    co_speakers = Named(
+        many=True,
+        source="co_speaker_list",
+        help_text="Others who said the words with the speaker (both leaders, say), by name. "
+        "A joint statement has none: its signatories are the agreement's.",
+    )
     said_on = serializers.DateField(allow_null=True)
     occasion = Named(allow_null=True)
     language = serializers.CharField()
@@ -47,7 +53,8 @@ class QuoteSerializer(EntrySerializer):
         else:
             kind, who = "joint statement", quote.speaker_statement if quote.speaker_statement.is_public else None
         url = request.build_absolute_uri(who.get_absolute_url()) if who else None
-        return {"kind": kind, "name": quote.public_speaker_name, "url": url}
+        name, _ = quote.public_speakers[0]  # those who said it with them are ``co_speakers``
+        return {"kind": kind, "name": name, "url": url}
 
     @classmethod
     def queryset(cls):

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 
+from apps.actors.models import Person
 from apps.agreements.models import Agreement
 from apps.claims.models import Claim
 from apps.editorial.public import PublicDetailView, PublicListView, absolute, evidence_by_stance
@@ -7,8 +8,6 @@ from apps.editorial.public import PublicDetailView, PublicListView, absolute, ev
 from .filters import QuoteFilter
 from .models import SAID_LATEST_FIRST, Quote
 from .structured_data import quotation
-
-SPEAKERS = ["speaker", "speaker_organization", "speaker_statement", "occasion"]
 
 
 class QuoteListView(PublicListView):
@@ -32,7 +31,8 @@ class QuoteListView(PublicListView):
         return (
             Quote.objects.public()
             .with_evidence("source__outlet")
-            .select_related(*SPEAKERS)
+            .with_speakers()
+            .select_related("occasion")
             .order_by(*SAID_LATEST_FIRST)
         )
 
@@ -42,9 +42,12 @@ class QuoteDetailView(PublicDetailView):
         return (
             Quote.objects.public()
             .with_evidence("source__outlet")
-            .select_related(*SPEAKERS, "occasion__parent")
+            .with_speakers()
+            .select_related("occasion__parent")
             .prefetch_related(
                 "topics",
+                # A joint statement's signatories, said beside it (no query for a person's words).
+                Prefetch("speaker_statement__signatories", Person.objects.order_by("name", "slug")),
                 Prefetch(
                     "agreements", Agreement.objects.verified().order_by("title", "slug"), to_attr="public_agreements"
                 ),

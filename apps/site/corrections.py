@@ -51,7 +51,8 @@ class Correction:
 
 
 def retraction(entry):
-    """The log's row for a retracted entry (select what ``entry.said`` reads: its type's ``shown_with``)."""
+    """The log's row for a retracted entry (read what ``entry.said`` reads with it: its type's
+    ``shown_with`` and ``prefetched_with``)."""
     return Correction(
         kind="retraction",
         entry=entry,
@@ -69,6 +70,7 @@ class Retractions:
         self.queryset = (
             entry_type.model.objects.retracted()
             .select_related(*entry_type.shown_with)
+            .prefetch_related(*entry_type.prefetched_with)
             .order_by(F("retracted_at").desc(nulls_last=True), "slug")
         )
 
@@ -103,6 +105,7 @@ class PublishedCorrections:
         self.queryset = (
             publication.objects.filter(kind="correction")
             .select_related(entry, *(f"{entry}__{name}" for name in entry_type.shown_with))
+            .prefetch_related(*(f"{entry}__{name}" for name in entry_type.prefetched_with))
             .order_by("-published_at", f"{entry}__slug", "number")
         )
 

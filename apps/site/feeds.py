@@ -61,6 +61,7 @@ class VerifiedEntriesFeed(Feed):
                 .with_evidence("source__outlet")
                 .with_disputes()
                 .select_related(*kind.shown_with)
+                .prefetch_related(*kind.prefetched_with)
                 .order_by(*NEWEST_VERIFIED)
             )
             entries += newest[: self.size]

@@ -10,6 +10,7 @@ from apps.editorial.models import NEWEST_VERIFIED
 from apps.search import query as search
 from apps.sources.models import Source
 from summitcms.lib.counting import AtLeast
+from summitcms.lib.words import and_list
 
 PER_GROUP = 5
 
@@ -32,7 +33,11 @@ def kinds():
         (
             t.name,
             t.list_url,
-            t.model.objects.public().with_evidence().select_related(*t.shown_with).order_by(*NEWEST_VERIFIED),
+            t.model.objects.public()
+            .with_evidence()
+            .select_related(*t.shown_with)
+            .prefetch_related(*t.prefetched_with)
+            .order_by(*NEWEST_VERIFIED),
             True,
         )
         for t in registry.entry_types()
@@ -51,7 +56,7 @@ def kinds():
 
 def described(names):
     """ "claims, quotes, agreements and sources" """
-    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
+    return and_list(names)
 
 
 class SearchView(TemplateView):

@@ -46,7 +46,12 @@ def latest_verified(limit):
     """The ``limit`` most recently verified entries of every kind, newest first."""
     entries = []
     for kind in registry.entry_types():
-        entries += kind.model.objects.verified().select_related(*kind.shown_with).order_by(*NEWEST_VERIFIED)[:limit]
+        entries += (
+            kind.model.objects.verified()
+            .select_related(*kind.shown_with)
+            .prefetch_related(*kind.prefetched_with)
+            .order_by(*NEWEST_VERIFIED)[:limit]
+        )
     oldest = datetime.min.replace(tzinfo=UTC)
     # A stable sort: entries verified at one instant stay in the registry's order, each by slug.
     return sorted(entries, key=lambda e: e.verified_at or oldest, reverse=True)[:limit]

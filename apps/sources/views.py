@@ -62,18 +62,20 @@ class SourceDetailView(SourceQueryMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         source = self.object
-        citations = {}
+        citations, prefetched = {}, {}
         for kind in registry.entry_types():
             entry = kind.citation_model.entry_field
             shown_with = [entry, *(f"{entry}__{name}" for name in kind.shown_with)]
             citations[kind.name] = kind.citation_model.objects.filter(
                 source=source, **{f"{entry}__status": VERIFIED}
             ).select_related(*shown_with)
+            prefetched[kind.name] = [f"{entry}__{name}" for name in kind.prefetched_with]
         spans, cited_by, more = set(), {}, False
         for kind, rows in citations.items():
             spans.update(rows.values_list("start", "end").distinct())
             entry = rows.model.entry_field
-            shown, more_of_kind = first(rows.order_by("start", "end", f"{entry}__slug"), self.listed)
+            listed = rows.prefetch_related(*prefetched[kind]).order_by("start", "end", f"{entry}__slug")
+            shown, more_of_kind = first(listed, self.listed)
             more = more or more_of_kind
             entries = {}
             for citation in shown:

@@ -44,6 +44,7 @@ from apps.quotes.models import Quote, QuoteCitation
 from apps.sources import text
 from apps.sources.models import Source
 from summitcms.lib.fields import auto_timestamps
+from summitcms.lib.words import and_list
 
 from . import vocabulary as words
 
@@ -670,8 +671,14 @@ class Planner:
             said, country, templates = f"the {orgs[body]['name']}", orgs[body]["country"], words.QUOTE_REPORTS
         else:
             person = rng.choice(summit.leaders + summit.officials)
+            together = index % 10 == 0  # a tenth of them: words the two leaders said together
+            if together:
+                # Decided by its number, not a draw: the rest of what a seed makes stays the same.
+                person, entry.links["co_speakers"] = summit.leaders[0], summit.leaders[1:]
             speaker = ("speaker", person)
             said, country, templates = people[person]["name"], people[person]["country"], words.QUOTE_REPORTS
+            if together:
+                said = and_list(people[p]["name"] for p in summit.leaders)
         more = {"topic_lower": topic.lower(), "x": rng.randint(100, 400), "years": rng.randint(3, 15)}
         opener, opener_gist = rng.choice(words.QUOTE_OPENERS)
         verb = rng.choice(words.QUOTE_VERBS)
@@ -697,7 +704,7 @@ class Planner:
         }
         entry.topics = [self.topic_index[topic]]
         if summit.agreements and rng.random() < 0.2:
-            entry.links = {"agreements": [rng.choice(summit.agreements)]}
+            entry.links["agreements"] = [rng.choice(summit.agreements)]
         params = {"words": quoted, "said": said, "Said": capitalized(said), "part": part[1].lower()}
         self.cite_new(entry, summit, templates, params, self.citation_count())
         self.settle_stances(entry)
@@ -1099,6 +1106,7 @@ class Writer:
             "topics": self.topic_pks,
             "parties": self.organization_pks,
             "signatories": self.person_pks,
+            "co_speakers": self.person_pks,
             "agreements": getattr(self, "agreement_pks", None),
             "quotes": getattr(self, "quote_pks", None),
         }

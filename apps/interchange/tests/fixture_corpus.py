@@ -23,7 +23,8 @@ BODY = (
 )
 OTHER_BODY = (
     "Russian President Vladimir Putin and Chinese counterpart Xi Jinping signed several documents "
-    "during the visit. “Our cooperation is not directed against third countries,” Putin said."
+    "during the visit. “Our cooperation is not directed against third countries,” Putin said. "
+    "The two leaders urged “a responsible dialogue”."
 )
 
 
@@ -96,6 +97,16 @@ def build():
         citations=[(c.other, "“Our cooperation is not directed against third countries,” Putin said")],
         **verified,
     )
+    # Words said together: Xi with Putin.
+    c.dialogue = testing.make_quote(
+        slug="responsible-dialogue",
+        text="a responsible dialogue",
+        speaker=c.xi,
+        is_partial=True,
+        citations=[(c.other, "The two leaders urged “a responsible dialogue”")],
+        **verified,
+    )
+    c.dialogue.co_speakers.add(c.putin)
     c.record = testing.make_claim(
         slug="trade-record",
         statement="Trade reached a record $190 billion in 2022.",

@@ -35,7 +35,12 @@ def corpus():
 def test_the_default_export_holds_the_verified_entries_and_everything_they_refer_to(corpus):
     fixture, _ = export()
     assert keys(fixture, "claims.claim") == ["fourteen-documents", "several-documents", "trade-record"]
-    assert keys(fixture, "quotes.quote") == ["not-against-third-countries", "peace-and-dialogue", "ukraine-crisis"]
+    assert keys(fixture, "quotes.quote") == [
+        "not-against-third-countries",
+        "peace-and-dialogue",
+        "responsible-dialogue",
+        "ukraine-crisis",
+    ]
     assert keys(fixture, "agreements.agreement") == ["fourteen-agreements", "joint-statement"]
     assert keys(fixture, "sources.source") == ["other-report", "report"]
     # The outlet, the outlet it relays, and the parties.
@@ -46,7 +51,7 @@ def test_the_default_export_holds_the_verified_entries_and_everything_they_refer
     assert keys(fixture, "events.event") == ["moscow-2023", "talks"]
     assert keys(fixture, "claims.claimrelation") == [("several-documents", "fourteen-documents", "contradicts")]
     assert len(keys(fixture, "claims.claimcitation")) == 4
-    assert len(keys(fixture, "quotes.quotecitation")) == 3
+    assert len(keys(fixture, "quotes.quotecitation")) == 4
     assert len(keys(fixture, "agreements.agreementcitation")) == 2
 
 
@@ -57,10 +62,19 @@ def test_references_are_natural_keys_and_never_database_ids(corpus):
     assert claim["attributed_to"] == ["xi-jinping"]
     assert claim["agreements"] == [["fourteen-agreements"]]
     assert fields(fixture, "quotes.quote", "ukraine-crisis")["speaker_statement"] == ["joint-statement"]
+    assert fields(fixture, "quotes.quote", "responsible-dialogue")["co_speakers"] == [["vladimir-putin"]]
     assert fields(fixture, "sources.source", "report")["relays"] == [["rt"]]
     citation = next(o["fields"] for o in objects(fixture) if o["model"] == "claims.claimcitation")
     assert citation["claim"] == ["fourteen-documents"] and citation["source"] == ["other-report"]
     assert all("pk" not in obj for obj in objects(fixture))
+
+
+def test_someone_named_only_as_a_co_speaker_travels_with_the_quote(corpus):
+    corpus.dialogue.co_speakers.add(testing.make_person(slug="alexander-lukashenko", name="Alexander Lukashenko"))
+    fixture, _ = export()
+    assert keys(fixture, "actors.person") == ["alexander-lukashenko", "vladimir-putin", "xi-jinping"]
+    co_speakers = fields(fixture, "quotes.quote", "responsible-dialogue")["co_speakers"]
+    assert co_speakers == [["alexander-lukashenko"], ["vladimir-putin"]]
 
 
 def test_no_user_account_travels_in_an_export(corpus):
@@ -307,7 +321,7 @@ def test_a_long_export_shows_its_progress_on_standard_error(corpus, monkeypatch)
     monkeypatch.setattr(fixtures, "CHUNK_SIZE", 1)
     fixture, err = export()
     assert "claims.claim: 1/3" in err and "claims.claim: 3/3" in err
-    assert err.rstrip().splitlines()[-1].startswith("Exported 38 objects")  # with 8 publications
+    assert err.rstrip().splitlines()[-1].startswith("Exported 41 objects")  # with 9 publications
     assert "claims.claim" not in fixture.split("\n")[0]
     monkeypatch.setattr(fixtures, "CHUNK_SIZE", 1000)
     assert "1/3" not in export()[1]

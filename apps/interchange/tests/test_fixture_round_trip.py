@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from apps.claims.models import Claim
+from apps.quotes.models import Quote
 
 from .fixture_corpus import build, export
 
@@ -22,6 +23,9 @@ def test_a_full_backup_loaded_into_a_flushed_database_exports_to_the_same_bytes(
     assert not Claim.objects.exists()
     call_command(loader, str(backup), verbosity=0)
     assert export("--all")[0].encode("utf-8") == backup.read_bytes()
+    # Words said together come back said together (the bytes above hold them by natural key).
+    dialogue = Quote.objects.get(slug="responsible-dialogue")
+    assert (dialogue.speaker.slug, [p.slug for p in dialogue.co_speakers.all()]) == ("xi-jinping", ["vladimir-putin"])
 
 
 def test_a_published_export_loaded_into_a_flushed_database_exports_to_the_same_bytes(tmp_path):

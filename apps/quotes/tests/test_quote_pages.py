@@ -54,14 +54,21 @@ def test_a_quote_page_shows_the_words_the_speaker_and_the_evidence(client):
     assert re.search(r'href="/sources/over-a-dozen-agreements/#passage-\d+-\d+"', body)
 
 
-def test_a_joint_statement_speaks_and_links_to_its_agreement(client):
+def test_a_joint_statement_speaks_and_links_to_its_agreement_and_signatories(client):
     make_summit_corpus()
     page = html.page(client.get("/quotes/joint-statement-energy/"))
     # The statement is among the agreements the quote refers to as well: the speaker's line
-    # must name it.
+    # must name it, and who signed it (the agreement's signatories, not recorded again).
     speaker = page.select_one(".quote-speaker")
-    assert html.text(speaker) == "— Joint statement on deepening the comprehensive partnership in a new era"
-    assert html.hrefs(speaker) == ["/agreements/joint-statement-new-era/"]
+    assert html.text(speaker) == (
+        "— Joint statement on deepening the comprehensive partnership in a new era, "
+        "signed by Vladimir Putin and Xi Jinping"
+    )
+    assert html.hrefs(speaker) == [
+        "/agreements/joint-statement-new-era/",
+        "/people/vladimir-putin/",
+        "/people/xi-jinping/",
+    ]
 
 
 def test_quotation_json_ld(client):

@@ -104,6 +104,7 @@ def hidden(request):
         **fields,
     )
     quote.agreements.add(corpus["agreements"][0])
+    quote.co_speakers.add(stranger)  # said with Xi: the stranger is named by nothing public
     make_quote(text=f"{SECRET} words of a stranger", slug="hidden-quote-2", speaker=stranger, **fields)
     make_quote(text=f"{SECRET} words of a company", slug="hidden-quote-3", speaker_organization=company, **fields)
     statement = make_agreement(
