@@ -123,9 +123,10 @@ def timed_command(env, *args, output=subprocess.DEVNULL, limit=None, progress=Tr
 
 
 def measure(env, command):
-    result = subprocess.run(
-        [PYTHON, "bench/measure.py", command], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
+    result = subprocess.run([PYTHON, "bench/measure.py", command], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        print(result.stderr[-4000:], file=sys.stderr)
+        raise SystemExit(f"bench/measure.py {command} failed with exit status {result.returncode}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

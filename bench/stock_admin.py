@@ -26,6 +26,14 @@ def same_columns(model):
 
 
 class StockEntryAdmin(admin.ModelAdmin):
+    @admin.display(description="entry")
+    def heading_display(self, obj):
+        return obj.heading
+
+    @admin.display(description="speaker")
+    def speakers(self, obj):
+        return obj.speaker_name
+
     @admin.display(description="supporting")
     def supporting(self, obj):
         return len(obj.supporting_citations())
