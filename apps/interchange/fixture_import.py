@@ -22,8 +22,10 @@ file has one, is ignored: objects are matched by natural key only.
 
 import difflib
 import functools
+import itertools
 import json
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -31,7 +33,7 @@ from types import MappingProxyType
 import reversion
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -69,6 +71,10 @@ def local_fields(model):
 
 
 BATCH = 500
+# Objects checked and written at a time. A file of more is imported a part at a time in
+# its one transaction, the database holding what earlier parts wrote (flat memory): see
+# ``FixtureImport.run``.
+WINDOW = 20_000
 INSERT_BATCH = 2000  # rows per savepoint: a refused batch is inserted again row by row
 ROWS_PER_STATEMENT = 500
 MAX_PROBLEMS_SHOWN = 50
@@ -175,20 +181,37 @@ class Report:
     added: dict = field(default_factory=lambda: defaultdict(int))
     changed: dict = field(default_factory=lambda: defaultdict(int))
     unchanged: dict = field(default_factory=lambda: defaultdict(int))
-    items: list = field(default_factory=list)
     proposed: list = field(default_factory=list)  # published entries whose change waits for review
     for_review: list = field(default_factory=list)  # new entries verified elsewhere, in review here
+    # A line per added or changed object, kept on disk past a megabyte: a million objects'
+    # lines are no memory of the import's.
+    spool: object = field(
+        default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=2**20, mode="w+", encoding="utf-8")
+    )
+
+    def count(self, items):
+        """Count ``items`` (the objects of one part of the file) and keep their lines."""
+        for item in items:
+            getattr(self, item.state)[item.label] += 1
+            if item.state == "changed":
+                self.keep("changed", f"changed {item}: {', '.join(item.changes)}")
+            elif item.state == "added":
+                self.keep("added", f"added {item}")
+            if item.kept:
+                what = ", ".join(item.kept)
+                self.keep("changed", f"kept {item}: {what} as this instance has it (an import never changes it)")
+
+    def keep(self, state, line):
+        self.spool.write(json.dumps([state, line]) + "\n")
 
     def lines(self, states=("added", "changed")):
-        """A line per added or changed object (or those of ``states``), made as they are read:
-        kept, a line for each of hundreds of thousands of objects is memory for nothing."""
-        for item in self.items:
-            if item.state == "changed" and "changed" in states:
-                yield f"changed {item}: {', '.join(item.changes)}"
-            elif item.state == "added" and "added" in states:
-                yield f"added {item}"
-            if item.kept and "changed" in states:
-                yield f"kept {item}: {', '.join(item.kept)} as this instance has it (an import never changes it)"
+        """A line per added or changed object (or those of ``states``), then the entries
+        whose change waits for review and those that arrive in review."""
+        self.spool.seek(0)
+        for row in self.spool:
+            state, line = json.loads(row)
+            if state in states:
+                yield line
         verb = "would propose" if self.dry_run else "proposed"
         for entry in self.proposed:
             yield f"{verb} a change to {entry}: it is published, and the change waits for review"
@@ -217,17 +240,28 @@ class Report:
 
 
 class FixtureImport:
-    def __init__(self, *, update=False, name="the fixture", user=None):
+    def __init__(self, *, update=False, name="the fixture", user=None, window=None, progress=None):
         self.update = update
         self.name = name
         self.user = user
+        self.window = window or WINDOW
+        self.progress = progress  # progress(objects read so far), after each part of a long file
+        self.windowed = False  # whether the file is imported a part at a time (``run``)
         self.problems = []
+        self.labels = {label: label for label in natural_keys()}  # one string per model for all its items
+        self.instance_was_empty = None
+        self.for_review = set()  # (label, key) of the new entries verified elsewhere
+        self.proposed = []
+        self.proposed_keys = set()  # (label, key) of the entries in ``proposed``
+        self.start_window()
+
+    def start_window(self):
+        """Let go of what the import held of the previous part of the file."""
         self.items = []
         self.by_label = defaultdict(list)  # label → its items, in file order
         self.index = defaultdict(dict)  # label → natural key → item
         self.in_database = defaultdict(dict)  # label → natural key → pk, for references not in the file
         self.may_hold_nul = True  # whether the object being parsed may hold a NUL (``parse``)
-        self.labels = {label: label for label in natural_keys()}  # one string per model for all its items
         self.kept_problems = []  # bad values of what this instance keeps (``differences``)
 
     # -- the steps --------------------------------------------------------------------
@@ -236,26 +270,75 @@ class FixtureImport:
         """Check ``source`` (the file opened in binary mode, or its bytes) and, unless
         ``dry_run``, write it; return a Report. The file is read a piece at a time and
         parsed an object at a time: the import holds what it keeps of each object, never
-        the file's text nor all its parsed objects."""
+        the file's text nor all its parsed objects.
+
+        A file of more than ``window`` objects is checked and written a part at a time,
+        in one transaction, so that the import's memory does not grow with the file
+        (``run_in_parts``). A smaller one is checked whole before anything is written.
+        """
         if isinstance(source, str):
             source = source.encode()
-        self.parse(self.load(source))
+        self.outcome = Report(dry_run=dry_run)
+        objects = enumerate(self.load(source), start=1)
+        self.parse(itertools.islice(objects, self.window))
+        following = next(objects, None)
+        if following is not None:
+            self.run_in_parts(itertools.chain([following], objects), dry_run)
+        else:
+            self.check_part()
+            if dry_run:
+                self.outcome.proposed = [f"{label} “{key[0]}”" for label, key in self.published_touched()]
+            else:
+                self.write()
+                self.outcome.proposed = self.proposed
+        self.outcome.for_review = [f"{label} “{key[0]}”" for label, key in sorted(self.for_review)]
+        return self.outcome
+
+    def check_part(self):
+        """Every rule of the objects parsed (the file, or a part of it), and the report's count."""
         self.stop_on_problems()
         self.resolve()
         self.stop_on_problems()
         self.check()
         self.stop_on_problems()
         self.review_rules()
-        report = Report(dry_run=dry_run, items=self.items)
-        for item in self.items:
-            getattr(report, item.state)[item.label] += 1
-        if dry_run:
-            report.proposed = [f"{label} “{key[0]}”" for label, key in self.published_touched()]
-        else:
-            self.write()
-            report.proposed = self.proposed
-        report.for_review = [f"{label} “{key[0]}”" for label, key in sorted(self.for_review)]
-        return report
+        self.outcome.count(self.items)
+
+    def run_in_parts(self, objects, dry_run):
+        """Check and write the file a part at a time, in one transaction: a problem in any
+        part, or in the checks that need the whole file (``finish_parts``), writes nothing.
+
+        What the earlier parts wrote is in the database, where the later parts find it as
+        they find what was there before: references to it, and a natural key the file
+        gives twice (an object whose id is above the ids the tables had when the import
+        began is one the import added, ``high_water``). What only the whole file can tell
+        is checked at the end, from the database: the evidence of each entry the import
+        added or changed (its citations come later in the file), and what the import
+        proposes; then the first publications are recorded. A dry run writes too, and
+        rolls it all back.
+        """
+        self.windowed = True
+        self.changed_before = defaultdict(set)  # label → pks the earlier parts changed
+        with transaction.atomic():
+            self.high_water = {label: high_water(get_model(label)) for label in model_labels()}
+            self.instance_was_empty = not any(get_model(label).objects.exists() for label in entry_labels())
+            read = 0
+            while self.items or self.problems:
+                read = self.items[-1].number if self.items else read
+                self.check_part()
+                self.write()
+                for item in self.items:
+                    if item.state == "changed":
+                        self.changed_before[item.label].add(item.pk)
+                if self.progress:
+                    self.progress(read)
+                self.start_window()
+                self.parse(itertools.islice(objects, self.window))
+            self.finish_parts()
+            self.stop_on_problems()
+            self.outcome.proposed = self.proposed
+            if dry_run:
+                transaction.set_rollback(True)
 
     def problem(self, item, message):
         self.problems.append(f"{item}: {message}" if item is not None else message)
@@ -286,7 +369,8 @@ class FixtureImport:
             raise FixtureError([f"{self.name} is not valid JSON: {error.message}."]) from None
 
     def parse(self, objects):
-        for number, (obj, may_hold_nul) in enumerate(objects, start=1):
+        """Parse ``objects`` (``(number, (object, may hold a NUL))``) into items."""
+        for number, (obj, may_hold_nul) in objects:
             # JSON writes a NUL as \u0000: without one in its text, no field of it holds one.
             self.may_hold_nul = may_hold_nul
             item = self.parse_object(number, obj)
@@ -432,6 +516,12 @@ class FixtureImport:
             existing = self.lookup(label, [item.key for item in keyed])
             for item in keyed:
                 item.pk = existing.get(item.key)
+                if self.windowed and item.pk is not None and self.written_before(label, item.pk):
+                    self.problem(
+                        item,
+                        "it appears twice in the file (an earlier object has the same natural key); "
+                        "stock loaddata would keep the last one silently. Keep one.",
+                    )
         wanted = defaultdict(set)
         for item in self.items:
             model = item.model
@@ -448,13 +538,26 @@ class FixtureImport:
             references += [(name, key) for name, keys in item.m2m.items() for key in keys]
             for name, key in references:
                 target = model._meta.get_field(name).related_model._meta.label_lower
-                if key not in self.index[target] and key not in self.in_database[target]:
+                if key in self.index[target] or key in self.in_database[target]:
+                    continue
+                if self.windowed:
+                    self.problem(
+                        item,
+                        f"“{name}” refers to {target} “{show_key(key)}”, which is neither earlier in the "
+                        f"file nor in the database (a file of more than {self.window} objects must give "
+                        "an object before those that refer to it, as export_fixtures writes them).",
+                    )
+                else:
                     self.problem(
                         item,
                         f"“{name}” refers to {target} “{show_key(key)}”, which is neither in the file "
                         "nor in the database.",
                     )
         self.compare_with_database()
+
+    def written_before(self, label, pk):
+        """Whether an earlier part of the file added or changed the object ``pk`` (``run_in_parts``)."""
+        return pk > self.high_water[label] or pk in self.changed_before[label]
 
     def compare_with_database(self):
         """Mark each object added, unchanged or changed (listing what changes)."""
@@ -494,8 +597,8 @@ class FixtureImport:
         a change to a published one (``published_touched``) is proposed, not written.
         """
         labels = entry_labels()
-        self.instance_was_empty = not any(get_model(label).objects.exists() for label in labels)
-        self.for_review = set()
+        if self.instance_was_empty is None:
+            self.instance_was_empty = not any(get_model(label).objects.exists() for label in labels)
         for label in labels:
             for item in self.by_label[label]:
                 if (
@@ -509,9 +612,17 @@ class FixtureImport:
         for label, (entry_label, name) in fixture_plan()["publications"].items():
             for item in self.by_label[label]:
                 entry_key = item.fks.get(name)
-                entry_item = self.index[entry_label].get(entry_key)
-                if entry_item is None or entry_item.state != "added" or (entry_label, entry_key) in self.for_review:
+                if not self.adds(entry_label, entry_key) or (entry_label, entry_key) in self.for_review:
                     item.state = "unchanged"  # this instance's log is its own
+
+    def adds(self, label, key):
+        """Whether the import adds the object with this key: in the objects parsed, or in
+        an earlier part of the file (``run_in_parts``)."""
+        item = self.index[label].get(key)
+        if item is not None:
+            return item.state == "added"
+        pk = self.in_database[label].get(key)
+        return self.windowed and pk is not None and pk > self.high_water[label]
 
     def published_touched(self):
         """``{(entry label, key): pk}`` of the published entries the import would change:
@@ -528,7 +639,10 @@ class FixtureImport:
             model = get_model(label)
             for start in range(0, len(keys), BATCH):
                 slugs = [key[0] for key in keys[start : start + BATCH]]
-                for pk, slug in model.objects.filter(slug__in=slugs, status=Status.VERIFIED).values_list("pk", "slug"):
+                verified = model.objects.filter(slug__in=slugs, status=Status.VERIFIED)
+                if self.windowed:  # not those an earlier part of the file added
+                    verified = verified.filter(pk__lte=self.high_water[label])
+                for pk, slug in verified.values_list("pk", "slug"):
                     published[(label, (slug,))] = pk
         touched = {}
         for label in entry_labels():
@@ -632,7 +746,8 @@ class FixtureImport:
                 by_label[item.label].append(item)
             for label, items in by_label.items():
                 self.check_chunk(label, items, known)
-        self.check_entries_of_citations()
+        if not self.windowed:
+            self.check_entries_of_citations()
         self.check_unique_values()
 
     def check_chunk(self, label, items, known):
@@ -642,17 +757,24 @@ class FixtureImport:
         self.attach_related(instances, known)
         if label == "sources.source":
             self.prepare_sources(items, instances)
-        evidence = self.evidence(label, items) if label in entry_labels() else None
-        links = self.final_links(label, items) if label in entry_labels() else None
+        is_entry = label in entry_labels()
+        # In a part of a long file, an entry's citations may come in a later part: its
+        # evidence is judged at the end (``check_evidence_written``).
+        evidence = self.evidence(label, items) if is_entry and not self.windowed else None
+        links = self.final_links(label, items) if is_entry else None
         is_citation = label in fixture_plan()["citations"]
         clean = []
         for item, instance in zip(items, instances, strict=True):
             if self.apply_rules(item, instance, is_citation):
                 clean.append(instance)
-            if evidence is not None:
-                # Four-eyes is the workflow's rule on who verifies: no user travels in a fixture.
-                citations = evidence[item.number]
-                for problem in instance.integrity_problems(four_eyes=False, anchors=False, citations=citations):
+            if is_entry:
+                if evidence is None:
+                    problems = instance.record_problems()
+                else:
+                    # Four-eyes is the workflow's rule on who verifies: no user travels in a fixture.
+                    citations = evidence[item.number]
+                    problems = instance.integrity_problems(four_eyes=False, anchors=False, citations=citations)
+                for problem in problems:
                     self.problem(item, problem)
                 if problems := instance.link_problems(links[item.number]):
                     self.report(item, ValidationError(problems))
@@ -936,6 +1058,58 @@ class FixtureImport:
                         if item.key is None or key != item.key[0]:
                             self.problem(item, f"{what} is already recorded, as {label} “{key}”.")
 
+    # -- what needs the whole file, once every part is written (``run_in_parts``) ----------
+
+    def finish_parts(self):
+        self.check_evidence_written()
+        if self.instance_was_empty and not self.problems:
+            for label in entry_labels():
+                model = get_model(label)
+                for pks in self.added_pks(model):
+                    changes.record_first_publications(model, pks, kind="imported", reason=f"Imported from {self.name}.")
+        stored_corroboration.settle()
+
+    def added_pks(self, model):
+        """The pks of the objects of ``model`` the import added, a chunk at a time."""
+        last = self.high_water[label_of(model)]
+        while pks := list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[: BATCH * 4]):
+            yield pks
+            last = pks[-1]
+
+    def check_evidence_written(self):
+        """The rules of an entry on its evidence (``evidence_problems``), for each entry the
+        import added or changed or gave a citation, as the database now has it: a chunk of
+        entries and their citations in a query each."""
+        for citation_label, (label, entry) in fixture_plan()["citations"].items():
+            model, citation_model = get_model(label), get_model(citation_label)
+            entry_id = f"{entry}_id"
+            older = set(self.changed_before[label])  # entries that were here before the import
+            given = citation_model.objects.filter(pk__gt=self.high_water[citation_label])
+            older.update(given.filter(**{f"{entry_id}__lte": self.high_water[label]}).values_list(entry_id, flat=True))
+            changed = citation_model.objects.filter(pk__in=self.changed_before[citation_label])
+            older.update(changed.values_list(entry_id, flat=True))
+            older = sorted(older)
+            chunks = itertools.chain(self.added_pks(model), (older[i : i + BATCH] for i in range(0, len(older), BATCH)))
+            for pks in chunks:
+                citations = defaultdict(list)
+                for citation in citation_model.objects.filter(**{f"{entry_id}__in": pks}):
+                    citations[getattr(citation, entry_id)].append(citation)
+                for instance in model.objects.filter(pk__in=pks).order_by("pk"):
+                    if (label, (instance.slug,)) in self.for_review:
+                        instance.status = Status.VERIFIED  # judged as the file has it, like the others
+                    for problem in instance.evidence_problems(anchors=False, citations=citations[instance.pk]):
+                        self.problem(None, f"{label} “{instance.slug}”: {problem}")
+        for label, key in sorted(self.proposed_keys):
+            with changes.sandbox():  # the change the import proposes, as approving it would leave the entry
+                entry = get_model(label).objects.get(slug=key[0])
+                try:
+                    changes.apply(entry, entry.proposal)
+                    problems = entry.evidence_problems(anchors=False)
+                except ValidationError as error:
+                    problems = error.messages
+            for problem in problems:
+                self.problem(None, f"{label} “{key[0]}”: {problem}")
+
     # -- writing ----------------------------------------------------------------------
 
     def write(self):
@@ -947,10 +1121,13 @@ class FixtureImport:
         """
         with transaction.atomic():
             touched = self.published_touched()
-            self.proposed = []
             if touched:
                 added = [item for item in self.items if item.state == "added"]
                 with changes.sandbox():
+                    for (label, key), pk in touched.items():
+                        if (label, key) in self.proposed_keys:  # an earlier part proposed a change to it
+                            entry = get_model(label).objects.get(pk=pk)
+                            changes.apply(entry, entry.proposal)
                     self.write_items(self.items)
                     captured = {key: changes.state(get_model(key[0]).objects.get(pk=pk)) for key, pk in touched.items()}
                 for item in added:
@@ -960,7 +1137,7 @@ class FixtureImport:
                     self.propose(get_model(label), pk, captured[(label, key)])
             else:
                 self.write_items(self.items)
-            if self.instance_was_empty:
+            if self.instance_was_empty and not self.windowed:  # else at the end (``finish_parts``)
                 for label in entry_labels():
                     pks = [item.pk for item in self.by_label[label] if item.state == "added"]
                     changes.record_first_publications(
@@ -984,7 +1161,9 @@ class FixtureImport:
             reversion.set_comment(f"Proposed by import_fixtures from {self.name}: {lines}.")
             if self.user is not None:
                 reversion.set_user(self.user)
-        self.proposed.append(f"{model._meta.label_lower} “{entry.slug}”")
+        if (model._meta.label_lower, (entry.slug,)) not in self.proposed_keys:
+            self.proposed_keys.add((model._meta.label_lower, (entry.slug,)))
+            self.proposed.append(f"{model._meta.label_lower} “{entry.slug}”")
 
     def write_items(self, items):
         """Added and changed objects among ``items``, model by model in dependency order:
@@ -1177,6 +1356,12 @@ class FixtureImport:
                 if item.state == "added":
                     entries[entry_model].update(self.pk_of(entry_label, item.fks[name]) for name in names)
         return entries
+
+
+def high_water(model):
+    """The highest id of ``model``'s table: the ids the import adds are above it (ids
+    only grow: PostgreSQL's sequences, SQLite's AUTOINCREMENT)."""
+    return model.objects.aggregate(top=models.Max("pk"))["top"] or 0
 
 
 @functools.cache

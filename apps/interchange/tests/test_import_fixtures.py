@@ -182,7 +182,7 @@ def test_what_the_import_holds_of_each_object_shares_what_objects_have_in_common
     fixture = export("--all")[0]
     empty_the_corpus()
     importer = fixture_import.FixtureImport()
-    importer.parse(importer.load(fixture.encode()))
+    importer.parse(enumerate(importer.load(fixture.encode()), start=1))
     claims = {item.key: item for item in importer.by_label["claims.claim"]}
     citations = importer.by_label["claims.claimcitation"]
     assert citations and len(claims) > 1

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from apps.interchange.fixture_import import FixtureError, FixtureImport
+from apps.interchange.fixture_import import WINDOW, FixtureError, FixtureImport
 from summitcms.lib.statistics import refresh_statistics
 
 
@@ -13,7 +13,11 @@ class Command(BaseCommand):
         "offsets, every quote in its excerpts) and the verification rule (a verified entry has a "
         "supporting citation). Writes in one transaction and reports what it added and changed; on any "
         "problem it names the object and writes nothing. An object already in the database with other "
-        "values is refused unless --update is given; the change is then recorded in its history."
+        "values is refused unless --update is given; the change is then recorded in its history. "
+        f"A file of more than {WINDOW} objects is checked and written a part at a time, still in one "
+        "transaction, with a progress line per part: there, an object must come after those it refers "
+        "to (as export_fixtures writes them), and the problems reported are those of the first part "
+        "that has any."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +29,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, update, dry_run, **options):
         path = Path(file)
-        importer = FixtureImport(update=update, name=path.name)
+        verb = "checked" if dry_run else "checked and written"
+
+        def progress(read):
+            if options["verbosity"] >= 1:
+                self.stderr.write(f"{read} objects {verb}…")
+
+        importer = FixtureImport(update=update, name=path.name, progress=progress)
         try:
             with path.open("rb") as stream:  # read a piece at a time (json_stream)
                 report = importer.run(stream, dry_run=dry_run)
