@@ -543,7 +543,8 @@ class Entry(TracksLoaded, Stamped):
         links break (empty when sound). ``links``: ``{field name: [objects or pks]}`` as
         they will be — a form's choices, a proposed change's, an import's; a field left
         out is as recorded. Kinds with such a rule override it (a quote's co-speakers); the
-        admin's form, ``changes.apply`` (approvals, restores) and ``import_fixtures`` call it.
+        admin's form, ``changes.apply`` (approvals, restores) and ``import_fixtures`` call it,
+        and ``check_corpus`` with the links recorded (read a chunk of entries at a time).
         """
         return {}
 

@@ -185,7 +185,8 @@ class Quote(Entry):
         """A sentence when ``co_speakers`` (people, or their pks) cannot have said the
         words with this quote's speaker, else None. The rule of every path that writes
         them: the admin's form, ``changes.apply`` and ``import_fixtures`` call it through
-        ``link_problems``.
+        ``link_problems``, and ``check_corpus`` reports links written behind their backs.
+        Reads ``speaker`` for the sentence (a query unless it is loaded) only on a problem.
 
         Co-speakers say the words with a person or an organization; a joint statement's
         signatories are the agreement's, and the speaker is not their own co-speaker.

@@ -16,9 +16,9 @@ class Command(BaseCommand):
         "Check every source and entry against the rules of the design — excerpts anchored in their "
         "source, verified entries supported and verified by someone other than their author, verified "
         "and retracted entries with what the workflow records (when; a retraction's correction note), "
-        "quotes found in their excerpts, source hashes current, stored corroboration current — and report "
-        "each problem. Exits with status 1 when any is found. Use it after loading data with loaddata, "
-        "which bypasses the checks."
+        "quotes found in their excerpts, the rules on entries' links (a quote's co-speakers), source "
+        "hashes current, stored corroboration current — and report each problem. Exits with status 1 "
+        "when any is found. Use it after loading data with loaddata, which bypasses the checks."
     )
 
     def add_arguments(self, parser):
@@ -79,10 +79,11 @@ class Command(BaseCommand):
         return len(sources)
 
     def check_entries(self, model):
-        """Every entry a chunk at a time: its record and evidence, its stored corroboration,
-        and its approvals (``check_reviews``). Each chunk's citations and publications are
-        read in a query each and handed to the entries, not prefetched: a prefetch builds a
-        queryset per entry and relation."""
+        """Every entry a chunk at a time: its record and evidence, the rules on its links
+        (``link_problems``), its stored corroboration, and its approvals (``check_reviews``).
+        Each chunk's citations and publications are read in a query each, its links in a
+        query per many-to-many field, and handed to the entries, not prefetched: a prefetch
+        builds a queryset per entry and relation."""
         kind = registry.entry_type(model)
         total = model.objects.count()
         done = 0
@@ -112,15 +113,35 @@ class Command(BaseCommand):
             if entry := by_pk.get(getattr(citation, f"{key}_id")):  # not one written since
                 setattr(citation, key, entry)  # as a prefetch leaves it: no query for its entry
                 citations[entry.pk].append(citation)
+        links = self.chunk_links(model, by_pk, ids)
         for entry in entries:
             problems = entry.integrity_problems(
                 four_eyes=settings.SUMMITCMS_FOUR_EYES, anchors=False, citations=citations[entry.pk]
             )
+            problems += [p for found in entry.link_problems(links[entry.pk]).values() for p in found]
             for problem in problems:
                 self.report(f"{model._meta.verbose_name} {entry.slug}", problem)
         self.check_stored_corroboration(model, entries)
         self.check_reviews(kind, entries, ids)
         return len(entries)
+
+    def chunk_links(self, model, by_pk, ids):
+        """``{entry pk: {many-to-many name: [pk, …]}}``, every link of the chunk's entries as
+        ``link_problems`` takes them (the admin's form and the import pass theirs): a query
+        per many-to-many field, on its table alone by the chunk's range of ids; left out,
+        ``link_problems`` would read each entry's links in a query of its own."""
+        links = {pk: {} for pk in by_pk}
+        for field in changes.link_fields(model):
+            through = field.remote_field.through._meta
+            entry_id = through.get_field(field.m2m_field_name()).attname
+            target_id = through.get_field(field.m2m_reverse_field_name()).attname
+            for found in links.values():
+                found[field.name] = []
+            rows = through.model.objects.filter(**{f"{entry_id}__gte": ids[0], f"{entry_id}__lte": ids[1]})
+            for pk, target in rows.order_by().values_list(entry_id, target_id):
+                if pk in links:  # not one written since
+                    links[pk][field.name].append(target)
+        return links
 
     def check_reviews(self, kind, entries, ids):
         """Each entry's approvals: recorded, of what readers see, by nobody who contributed;
