@@ -1216,6 +1216,8 @@ class FixtureImport:
                 if item.state == "unchanged" or (chosen is not None and id(item) not in chosen):
                     continue
                 entry_key = item.fks.get(entry)
+                if self.adds(entry_label, entry_key):
+                    continue  # a new entry's history begins when it is first changed here
                 entry_item = self.index[entry_label].get(entry_key)
                 entry_pk = entry_item.pk if entry_item is not None else self.in_database[entry_label].get(entry_key)
                 if entry_pk is not None:

@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from reversion.models import Version
 
 from apps.claims.models import Claim
 from apps.interchange import fixture_import
@@ -52,8 +53,12 @@ def test_an_export_imported_in_parts_exports_to_the_same_bytes(corpus, tmp_path,
     path = write(tmp_path, fixture)
     empty_the_corpus()
     parts_of(window)
+    versions = Version.objects.count()
     out, err = run_with_progress(path)
     assert out.strip().splitlines()[-1].startswith("42 added, 0 changed, 0 unchanged")
+    # New entries begin their history here when first changed: a later part's citations
+    # of an entry an earlier part added are no change of it.
+    assert Version.objects.count() == versions
     # A progress line per part: 42 objects in parts of ``window``.
     assert len(err.splitlines()) == -(-42 // window)
     assert err.splitlines()[-1] == "42 objects checked and written…"
