@@ -48,9 +48,6 @@ from bench.results import row  # noqa: E402
 CITATIONS_ON_ONE_CLAIM = 50
 ENTRY_LIST_QUERY_LIMIT = 10
 PUBLIC_LIST_QUERY_LIMIT = 6
-# The quote list reads the co-speakers of its page (issue 18) in one more query: 7, flat
-# in the page's rows, one over issue 19's goal (docs/performance.md, Known limits).
-LIST_QUERY_LIMITS = {"/quotes/": 7}
 SEARCH_P95_GOAL_MS = 20
 DEEP_PAGE = 10_000
 DEEP_PAGE_GOAL = 3  # page 10 000 of the claims within 3× page 1's time
@@ -205,9 +202,8 @@ def measure_public():
         cached_ms, cached_queries = median_ms(client.get, path, 5)
         counts[path] = queries
         is_list = path in paths["lists"] or path.startswith("/claims/?")
-        limit = LIST_QUERY_LIMITS.get(path, PUBLIC_LIST_QUERY_LIMIT)
-        goal = f"≤ {limit}" if is_list else ""
-        met = queries <= limit if is_list else None
+        goal = f"≤ {PUBLIC_LIST_QUERY_LIMIT}" if is_list else ""
+        met = queries <= PUBLIC_LIST_QUERY_LIMIT if is_list else None
         uncached.append(row("public page, uncached", f"{path}: queries", "queries", queries, None, goal, met))
         uncached.append(row("public page, uncached", f"{path}: time", "ms", uncached_ms))
         cached.append(

@@ -32,14 +32,10 @@ class AgreementListView(PublicListView):
     ]
 
     def get_queryset(self):
-        agreements = (
-            Agreement.objects.public()
-            .with_evidence("source__outlet")
-            .select_related("event")
-            .order_by(*SIGNED_LATEST_FIRST)
-        )
+        agreements = Agreement.objects.public().select_related("event").order_by(*SIGNED_LATEST_FIRST)
+        # The page's badges read the stored corroboration; the CSV's rows carry the evidence.
         if self.wants_csv():
-            return agreements.prefetch_related(
+            return agreements.with_evidence("source__outlet").prefetch_related(
                 Prefetch("parties", Organization.objects.order_by("name", "slug")),
                 Prefetch("signatories", Person.objects.order_by("name", "slug")),
             )

@@ -39,13 +39,9 @@ class ClaimListView(PublicListView):
     ]
 
     def get_queryset(self):
-        claims = (
-            Claim.objects.public()
-            .with_evidence("source__outlet")
-            .select_related("event", "attributed_to")
-            .order_by(*NEWEST_VERIFIED)
-        )
-        return claims.prefetch_related("topics") if self.wants_csv() else claims
+        claims = Claim.objects.public().select_related("event", "attributed_to").order_by(*NEWEST_VERIFIED)
+        # The page's badges read the stored corroboration; the CSV's rows carry the evidence.
+        return claims.with_evidence("source__outlet").prefetch_related("topics") if self.wants_csv() else claims
 
 
 class ClaimDetailView(PublicDetailView):

@@ -2,7 +2,9 @@
 
 The rule lives in ``apps.editorial.corroboration.corroboration()``; this module runs it for
 many entries at once, from a few value queries, and writes the result, so that the public
-corroboration filter is one indexed comparison instead of the rule run over every entry.
+corroboration filter is one indexed comparison instead of the rule run over every entry,
+and the badges of the public lists and search results (``stored_corroboration_badge``)
+need no evidence loaded.
 
 The stored values are the corroboration readers see: a claim is disputed by a
 contradicting citation or by a ``contradicts`` relation to a *verified* claim (a draft

@@ -28,13 +28,9 @@ class QuoteListView(PublicListView):
     ]
 
     def get_queryset(self):
-        return (
-            Quote.objects.public()
-            .with_evidence("source__outlet")
-            .with_speakers()
-            .select_related("occasion")
-            .order_by(*SAID_LATEST_FIRST)
-        )
+        quotes = Quote.objects.public().with_speakers().select_related("occasion").order_by(*SAID_LATEST_FIRST)
+        # The page's badges read the stored corroboration; the CSV's rows carry the evidence.
+        return quotes.with_evidence("source__outlet") if self.wants_csv() else quotes
 
 
 class QuoteDetailView(PublicDetailView):

@@ -25,9 +25,18 @@ def json_ld(data):
 
 @register.inclusion_tag("includes/corroboration.html")
 def corroboration_badge(entry):
-    """The badge: "1 source", "2 independent sources" or "disputed". Reads the entry's
-    prefetched citations (``with_evidence()``)."""
+    """The badge on an entry's page: "1 source", "2 independent sources" or "disputed".
+    Reads the entry's prefetched citations (``with_evidence()``), the evidence the page shows."""
     return {"corroboration": entry.corroboration()}
+
+
+@register.inclusion_tag("includes/corroboration.html")
+def stored_corroboration_badge(entry):
+    """The same badge in a list, from the values stored on the entry
+    (``stored_corroboration()``, which the corroboration filter reads too): a list loads
+    no evidence. Claims must come from ``public()``, which annotates whether a verified
+    claim contradicts them."""
+    return {"corroboration": entry.stored_corroboration()}
 
 
 @register.filter

@@ -17,7 +17,15 @@ from apps.editorial import registry
 from apps.editorial import stored_corroboration as corroboration
 from apps.quotes.models import Quote, QuoteCitation
 from apps.sources.models import Source
-from tests.builders import make_claim, make_editor, make_organization, make_quote, make_source
+from tests import html
+from tests.builders import (
+    make_claim,
+    make_editor,
+    make_organization,
+    make_quote,
+    make_source,
+    make_summit_corpus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,12 +197,29 @@ def test_the_public_filter_reads_the_stored_level(client):
     # Behind the models' back, as a bulk write would: the filter follows the stored field.
     Claim.objects.filter(pk=claim.pk).update(corroboration_level="disputed")
     assert public_list(client, "single") == set() and public_list(client, "disputed") == {"filtered"}
+    # So does each row's badge: a list reads no evidence, and agrees with its filter.
+    listed = html.entries(html.page(client.get("/claims/?corroboration=disputed")))
+    assert html.the_text(listed[claim.statement], ".badge") == "disputed"
     out = StringIO()
     with pytest.raises(Exception, match="1 problem"):
         call_command("check_corpus", stdout=out, stderr=StringIO())
     assert "claim filtered: Its stored corroboration (disputed, 1 source(s)) is stale: it is single, 1 source(s)." in (
         out.getvalue()
     )
+
+
+def test_every_badge_of_a_list_is_the_one_the_entrys_own_page_shows(client):
+    # The lists read the stored values, an entry's page computes them from the evidence
+    # it shows: disputed by a relation or a citation, independent sources, a relay.
+    make_summit_corpus()
+    checked = 0
+    for url in ["/claims/", "/quotes/", "/agreements/", "/search/?q=agreements", "/search/?q=Putin"]:
+        for item in html.page(client.get(url)).select(".entry-list .entry:not(.entry-source)"):
+            address = html.hrefs(item.select_one(".entry-title, .entry-quote-text"))[0]
+            own = html.the_text(html.page(client.get(address)), ".corroboration .badge")
+            assert html.the_text(item, ".badge") == own, (url, address)
+            checked += 1
+    assert checked >= 15
 
 
 def test_refresh_all_stores_the_values_of_every_kind_of_entry():
