@@ -75,6 +75,7 @@ BATCH = 500
 # its one transaction, the database holding what earlier parts wrote (flat memory): see
 # ``FixtureImport.run``.
 WINDOW = 20_000
+WINDOW_TEXT = 20_000_000  # characters of text in a part, at most (and the object that passes it)
 INSERT_BATCH = 2000  # rows per savepoint: a refused batch is inserted again row by row
 ROWS_PER_STATEMENT = 500
 MAX_PROBLEMS_SHOWN = 50
@@ -280,7 +281,7 @@ class FixtureImport:
             source = source.encode()
         self.outcome = Report(dry_run=dry_run)
         objects = enumerate(self.load(source), start=1)
-        self.parse(itertools.islice(objects, self.window))
+        self.parse(objects)
         following = next(objects, None)
         if following is not None:
             self.run_in_parts(itertools.chain([following], objects), dry_run)
@@ -333,7 +334,7 @@ class FixtureImport:
                 if self.progress:
                     self.progress(read)
                 self.start_window()
-                self.parse(itertools.islice(objects, self.window))
+                self.parse(objects)
             self.finish_parts()
             self.stop_on_problems()
             self.outcome.proposed = self.proposed
@@ -369,26 +370,36 @@ class FixtureImport:
             raise FixtureError([f"{self.name} is not valid JSON: {error.message}."]) from None
 
     def parse(self, objects):
-        """Parse ``objects`` (``(number, (object, may hold a NUL))``) into items."""
+        """Parse ``objects`` (``(number, (object, may hold a NUL))``) into items, until a part
+        is full: ``window`` objects, or ``WINDOW_TEXT`` characters of text (a part of long
+        sources holds fewer objects than a part of citations)."""
+        read = text = 0
         for number, (obj, may_hold_nul) in objects:
             # JSON writes a NUL as \u0000: without one in its text, no field of it holds one.
             self.may_hold_nul = may_hold_nul
             item = self.parse_object(number, obj)
             del obj  # the item keeps what it needs of it
-            if item is None:
-                continue
-            self.items.append(item)
-            self.by_label[item.label].append(item)
-            if item.key is not None:
-                twin = self.index[item.label].get(item.key)
-                if twin is not None:
-                    self.problem(
-                        item,
-                        f"it appears twice in the file (objects {twin.number} and {item.number}); "
-                        "stock loaddata would keep the last one silently. Keep one.",
-                    )
-                else:
-                    self.index[item.label][item.key] = item
+            read += 1
+            if item is not None:
+                self.hold(item)
+                text += sum(len(value) for value in item.values.values() if isinstance(value, str))
+            if read >= self.window or text >= WINDOW_TEXT:
+                return
+
+    def hold(self, item):
+        """Keep a parsed object in the part, indexed by its natural key (refused when given twice)."""
+        self.items.append(item)
+        self.by_label[item.label].append(item)
+        if item.key is not None:
+            twin = self.index[item.label].get(item.key)
+            if twin is not None:
+                self.problem(
+                    item,
+                    f"it appears twice in the file (objects {twin.number} and {item.number}); "
+                    "stock loaddata would keep the last one silently. Keep one.",
+                )
+            else:
+                self.index[item.label][item.key] = item
 
     def parse_object(self, number, obj):
         if not isinstance(obj, dict) or not isinstance(obj.get("model"), str):

@@ -65,6 +65,23 @@ def test_an_export_imported_in_parts_exports_to_the_same_bytes(corpus, tmp_path,
     assert export("--all")[0] == fixture
 
 
+def test_a_part_ends_at_its_share_of_text_before_its_count_of_objects(corpus, tmp_path, monkeypatch):
+    fixture = export("--all")[0]
+    path = write(tmp_path, fixture)
+    data = objects(fixture)
+    sources = [number for number, obj in enumerate(data, start=1) if obj["model"] == "sources.source"]
+    empty_the_corpus()
+    # Parts of up to 1 000 objects, but no more text than the shortest source's body: each
+    # source ends a part.
+    monkeypatch.setattr(fixture_import, "WINDOW", 1000)
+    monkeypatch.setattr(fixture_import, "WINDOW_TEXT", min(len(data[n - 1]["fields"]["body"]) for n in sources))
+    out, err = run_with_progress(path)
+    assert out.strip().splitlines()[-1].startswith("42 added")
+    ends = [int(line.split()[0]) for line in err.splitlines()]
+    assert set(sources) <= set(ends) and ends[-1] == 42
+    assert export("--all")[0] == fixture
+
+
 def test_one_part_is_held_at_a_time(corpus, tmp_path, parts_of, monkeypatch):
     fixture = export("--all")[0]
     path = write(tmp_path, fixture)
