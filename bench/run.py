@@ -4,7 +4,7 @@
 
 SQLite by default; with DATABASE_URL set to a PostgreSQL server, it creates databases of
 its own beside the one named there (``<name>_bench_*``) and drops them at the end. It
-generates a corpus of N claims (and one of N/10, for the export's memory), then measures
+generates a corpus of N claims (and one of N/10, for the memory of the export and of the import), then measures
 the admin changelists and a change form against a stock ModelAdmin, the public pages
 (queries, and throughput under wrk through gunicorn against a static file served by the
 same server), search on PostgreSQL, export against dumpdata and import against loaddata.
@@ -37,6 +37,7 @@ from results import row
 
 PORT = 8767
 EXPORT_MEMORY_TOLERANCE_MB = 10
+IMPORT_MEMORY_RATIO = 1.5  # issue 19: the import of a million claims in at most 1.5 times the memory of 100 000
 THROUGHPUT_GOAL = 0.70
 # dumpdata's arguments for the objects export_fixtures --all writes.
 DUMPDATA_LABELS = ["editorial.Topic", "actors", "events", "sources", "agreements", "quotes", "claims"]
@@ -219,17 +220,30 @@ def export_and_import(env_for, databases, main_url, small_url, work, limit):
             abs(export_mb - small_export_mb) <= EXPORT_MEMORY_TOLERANCE_MB,
         )
     )
-    for role, command in (("import", "import_fixtures"), ("loaddata", "loaddata")):
+    runs = [("import", "import_fixtures", "N"), ("import_small", "import_fixtures", "N/10")]
+    for role, command, size in [*runs, ("loaddata", "loaddata", "N")]:
         env = env_for(databases.new(role))
         manage(env, "migrate", "--noinput", stdout=subprocess.DEVNULL)
-        log(f"{command} of the export into an empty database")
+        log(f"{command} of the export of corpus {size} into an empty database")
         figures[role] = timed_command(
-            env, command, str(files["N"]), limit=None if role == "import" else limit, progress=False
+            env, command, str(files[size]), limit=None if role != "loaddata" else limit, progress=False
         )
     (import_s, import_mb, _), (load_s, load_mb, load_done) = figures["import"], figures["loaddata"]
     group = "import_fixtures (reference: loaddata), the export into an empty database"
     rows.append(bounded(group, "time", import_s, load_s, load_done, 0.5))
     rows.append(row(group, "peak RSS", "MB", import_mb, load_mb))
+    small_import_mb = figures["import_small"][1]
+    rows.append(
+        row(
+            "import_fixtures memory (reference: the import of a tenth of the corpus)",
+            "peak RSS",
+            "MB",
+            import_mb,
+            small_import_mb,
+            f"≤ {IMPORT_MEMORY_RATIO}×",
+            import_mb <= IMPORT_MEMORY_RATIO * small_import_mb,
+        )
+    )
     return rows
 
 

@@ -74,8 +74,8 @@ BATCH = 500
 # Objects checked and written at a time. A file of more is imported a part at a time in
 # its one transaction, the database holding what earlier parts wrote (flat memory): see
 # ``FixtureImport.run``.
-WINDOW = 20_000
-WINDOW_TEXT = 20_000_000  # characters of text in a part, at most (and the object that passes it)
+PART_SIZE = 20_000
+PART_TEXT = 20_000_000  # characters of text in a part, at most (and the object that passes it)
 INSERT_BATCH = 2000  # rows per savepoint: a refused batch is inserted again row by row
 ROWS_PER_STATEMENT = 500
 MAX_PROBLEMS_SHOWN = 50
@@ -241,22 +241,22 @@ class Report:
 
 
 class FixtureImport:
-    def __init__(self, *, update=False, name="the fixture", user=None, window=None, progress=None):
+    def __init__(self, *, update=False, name="the fixture", user=None, part_size=None, progress=None):
         self.update = update
         self.name = name
         self.user = user
-        self.window = window or WINDOW
+        self.part_size = part_size or PART_SIZE
         self.progress = progress  # progress(objects read so far), after each part of a long file
-        self.windowed = False  # whether the file is imported a part at a time (``run``)
+        self.in_parts = False  # whether the file is imported a part at a time (``run``)
         self.problems = []
         self.labels = {label: label for label in natural_keys()}  # one string per model for all its items
         self.instance_was_empty = None
         self.for_review = set()  # (label, key) of the new entries verified elsewhere
         self.proposed = []
         self.proposed_keys = set()  # (label, key) of the entries in ``proposed``
-        self.start_window()
+        self.start_part()
 
-    def start_window(self):
+    def start_part(self):
         """Let go of what the import held of the previous part of the file."""
         self.items = []
         self.by_label = defaultdict(list)  # label → its items, in file order
@@ -273,7 +273,7 @@ class FixtureImport:
         parsed an object at a time: the import holds what it keeps of each object, never
         the file's text nor all its parsed objects.
 
-        A file of more than ``window`` objects is checked and written a part at a time,
+        A file of more than ``part_size`` objects is checked and written a part at a time,
         in one transaction, so that the import's memory does not grow with the file
         (``run_in_parts``). A smaller one is checked whole before anything is written.
         """
@@ -318,7 +318,7 @@ class FixtureImport:
         proposes; then the first publications are recorded. A dry run writes too, and
         rolls it all back.
         """
-        self.windowed = True
+        self.in_parts = True
         self.changed_before = defaultdict(set)  # label → pks the earlier parts changed
         with transaction.atomic():
             self.high_water = {label: high_water(get_model(label)) for label in model_labels()}
@@ -333,7 +333,7 @@ class FixtureImport:
                         self.changed_before[item.label].add(item.pk)
                 if self.progress:
                     self.progress(read)
-                self.start_window()
+                self.start_part()
                 self.parse(objects)
             self.finish_parts()
             self.stop_on_problems()
@@ -371,7 +371,7 @@ class FixtureImport:
 
     def parse(self, objects):
         """Parse ``objects`` (``(number, (object, may hold a NUL))``) into items, until a part
-        is full: ``window`` objects, or ``WINDOW_TEXT`` characters of text (a part of long
+        is full: ``part_size`` objects, or ``PART_TEXT`` characters of text (a part of long
         sources holds fewer objects than a part of citations)."""
         read = text = 0
         for number, (obj, may_hold_nul) in objects:
@@ -383,7 +383,7 @@ class FixtureImport:
             if item is not None:
                 self.hold(item)
                 text += sum(len(value) for value in item.values.values() if isinstance(value, str))
-            if read >= self.window or text >= WINDOW_TEXT:
+            if read >= self.part_size or text >= PART_TEXT:
                 return
 
     def hold(self, item):
@@ -527,7 +527,7 @@ class FixtureImport:
             existing = self.lookup(label, [item.key for item in keyed])
             for item in keyed:
                 item.pk = existing.get(item.key)
-                if self.windowed and item.pk is not None and self.written_before(label, item.pk):
+                if self.in_parts and item.pk is not None and self.written_before(label, item.pk):
                     self.problem(
                         item,
                         "it appears twice in the file (an earlier object has the same natural key); "
@@ -551,11 +551,11 @@ class FixtureImport:
                 target = model._meta.get_field(name).related_model._meta.label_lower
                 if key in self.index[target] or key in self.in_database[target]:
                     continue
-                if self.windowed:
+                if self.in_parts:
                     self.problem(
                         item,
                         f"“{name}” refers to {target} “{show_key(key)}”, which is neither earlier in the "
-                        f"file nor in the database (a file of more than {self.window} objects must give "
+                        f"file nor in the database (a file of more than {self.part_size} objects must give "
                         "an object before those that refer to it, as export_fixtures writes them).",
                     )
                 else:
@@ -633,7 +633,7 @@ class FixtureImport:
         if item is not None:
             return item.state == "added"
         pk = self.in_database[label].get(key)
-        return self.windowed and pk is not None and pk > self.high_water[label]
+        return self.in_parts and pk is not None and pk > self.high_water[label]
 
     def published_touched(self):
         """``{(entry label, key): pk}`` of the published entries the import would change:
@@ -651,7 +651,7 @@ class FixtureImport:
             for start in range(0, len(keys), BATCH):
                 slugs = [key[0] for key in keys[start : start + BATCH]]
                 verified = model.objects.filter(slug__in=slugs, status=Status.VERIFIED)
-                if self.windowed:  # not those an earlier part of the file added
+                if self.in_parts:  # not those an earlier part of the file added
                     verified = verified.filter(pk__lte=self.high_water[label])
                 for pk, slug in verified.values_list("pk", "slug"):
                     published[(label, (slug,))] = pk
@@ -757,13 +757,13 @@ class FixtureImport:
                 by_label[item.label].append(item)
             for label, items in by_label.items():
                 self.check_chunk(label, items, known)
-        if not self.windowed:
+        if not self.in_parts:
             self.check_entries_of_citations()
         self.check_unique_values()
 
     def check_chunk(self, label, items, known):
         """The rules of a chunk of objects of ``label``; ``known``: instances with final
-        values of what they refer to, by (model, pk), shared by chunks of one window."""
+        values of what they refer to, by (model, pk), shared by chunks of one window of citations."""
         instances = [self.build(item) for item in items]
         self.attach_related(instances, known)
         if label == "sources.source":
@@ -771,7 +771,7 @@ class FixtureImport:
         is_entry = label in entry_labels()
         # In a part of a long file, an entry's citations may come in a later part: its
         # evidence is judged at the end (``check_evidence_written``).
-        evidence = self.evidence(label, items) if is_entry and not self.windowed else None
+        evidence = self.evidence(label, items) if is_entry and not self.in_parts else None
         links = self.final_links(label, items) if is_entry else None
         is_citation = label in fixture_plan()["citations"]
         clean = []
@@ -1148,7 +1148,7 @@ class FixtureImport:
                     self.propose(get_model(label), pk, captured[(label, key)])
             else:
                 self.write_items(self.items)
-            if self.instance_was_empty and not self.windowed:  # else at the end (``finish_parts``)
+            if self.instance_was_empty and not self.in_parts:  # else at the end (``finish_parts``)
                 for label in entry_labels():
                     pks = [item.pk for item in self.by_label[label] if item.state == "added"]
                     changes.record_first_publications(

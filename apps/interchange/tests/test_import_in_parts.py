@@ -1,6 +1,6 @@
 """import_fixtures on a long file: checked and written a part at a time, in one transaction.
 
-``fixture_import.WINDOW`` is made small here, so that the fixture corpus (42 objects)
+``fixture_import.PART_SIZE`` is made small here, so that the fixture corpus (42 objects)
 runs through the same code as a file of millions: every rule still holds across parts,
 and a problem in any part, or found at the end, leaves the database as it was.
 """
@@ -24,10 +24,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def parts_of(monkeypatch):
-    def window(size):
-        monkeypatch.setattr(fixture_import, "WINDOW", size)
+    def set_size(size):
+        monkeypatch.setattr(fixture_import, "PART_SIZE", size)
 
-    return window
+    return set_size
 
 
 @pytest.fixture
@@ -47,20 +47,20 @@ def run_with_progress(path, *args):
     return out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("window", [1, 2, 5, 41])
-def test_an_export_imported_in_parts_exports_to_the_same_bytes(corpus, tmp_path, parts_of, window):
+@pytest.mark.parametrize("size", [1, 2, 5, 41])
+def test_an_export_imported_in_parts_exports_to_the_same_bytes(corpus, tmp_path, parts_of, size):
     fixture = export("--all")[0]
     path = write(tmp_path, fixture)
     empty_the_corpus()
-    parts_of(window)
+    parts_of(size)
     versions = Version.objects.count()
     out, err = run_with_progress(path)
     assert out.strip().splitlines()[-1].startswith("42 added, 0 changed, 0 unchanged")
     # New entries begin their history here when first changed: a later part's citations
     # of an entry an earlier part added are no change of it.
     assert Version.objects.count() == versions
-    # A progress line per part: 42 objects in parts of ``window``.
-    assert len(err.splitlines()) == -(-42 // window)
+    # A progress line per part: 42 objects in parts of ``size``.
+    assert len(err.splitlines()) == -(-42 // size)
     assert err.splitlines()[-1] == "42 objects checked and written…"
     assert export("--all")[0] == fixture
 
@@ -73,8 +73,8 @@ def test_a_part_ends_at_its_share_of_text_before_its_count_of_objects(corpus, tm
     empty_the_corpus()
     # Parts of up to 1 000 objects, but no more text than the shortest source's body: each
     # source ends a part.
-    monkeypatch.setattr(fixture_import, "WINDOW", 1000)
-    monkeypatch.setattr(fixture_import, "WINDOW_TEXT", min(len(data[n - 1]["fields"]["body"]) for n in sources))
+    monkeypatch.setattr(fixture_import, "PART_SIZE", 1000)
+    monkeypatch.setattr(fixture_import, "PART_TEXT", min(len(data[n - 1]["fields"]["body"]) for n in sources))
     out, err = run_with_progress(path)
     assert out.strip().splitlines()[-1].startswith("42 added")
     ends = [int(line.split()[0]) for line in err.splitlines()]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from apps.interchange.fixture_import import WINDOW, FixtureError, FixtureImport
+from apps.interchange.fixture_import import PART_SIZE, FixtureError, FixtureImport
 from summitcms.lib.statistics import refresh_statistics
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "supporting citation). Writes in one transaction and reports what it added and changed; on any "
         "problem it names the object and writes nothing. An object already in the database with other "
         "values is refused unless --update is given; the change is then recorded in its history. "
-        f"A file of more than {WINDOW} objects is checked and written a part at a time, still in one "
+        f"A file of more than {PART_SIZE} objects is checked and written a part at a time, still in one "
         "transaction, with a progress line per part: there, an object must come after those it refers "
         "to (as export_fixtures writes them), and the problems reported are those of the first part "
         "that has any."
