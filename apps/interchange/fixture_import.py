@@ -75,7 +75,7 @@ BATCH = 500
 # its one transaction, the database holding what earlier parts wrote (flat memory): see
 # ``FixtureImport.run``.
 PART_SIZE = 20_000
-PART_TEXT = 20_000_000  # characters of text in a part, at most (and the object that passes it)
+PART_TEXT = 5_000_000  # characters of text in a part, at most (about a thousand sources)
 INSERT_BATCH = 2000  # rows per savepoint: a refused batch is inserted again row by row
 ROWS_PER_STATEMENT = 500
 MAX_PROBLEMS_SHOWN = 50
