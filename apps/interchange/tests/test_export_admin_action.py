@@ -9,16 +9,11 @@ from django.urls import reverse
 from apps.claims.models import Claim
 from tests import builders as testing
 
-from .fixture_corpus import build, empty_the_corpus, keys
+from .fixture_corpus import empty_the_corpus, keys
 
 pytestmark = pytest.mark.django_db
 
 ACTION = "export_selected_as_fixture"
-
-
-@pytest.fixture
-def corpus():
-    return build()
 
 
 @pytest.fixture(params=["analyst", "editor"])

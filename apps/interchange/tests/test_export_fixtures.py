@@ -17,16 +17,11 @@ from apps.interchange import fixtures
 from apps.quotes.models import Quote
 from tests import builders as testing
 
-from .fixture_corpus import build, empty_the_corpus, export, fields, keys, objects
+from .fixture_corpus import empty_the_corpus, export, fields, keys, objects
 
 pytestmark = pytest.mark.django_db
 
 UNPUBLISHED = ["draft", "in_review", "retracted"]
-
-
-@pytest.fixture
-def corpus():
-    return build()
 
 
 # -- What a default export holds ---------------------------------------------------------

@@ -20,20 +20,9 @@ from apps.sources import text
 from apps.sources.models import Source
 from tests import builders as testing
 
-from .fixture_corpus import BODY, build, empty_the_corpus, export, objects
+from .fixture_corpus import BODY, empty_the_corpus, export, objects
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def corpus():
-    return build()
-
-
-@pytest.fixture
-def published(corpus):
-    """The corpus's default export, as a list of objects to edit."""
-    return objects(export()[0])
 
 
 RECORD_SPAN = text.locate("reached a record $190 billion in 2022", BODY)

@@ -16,7 +16,7 @@ from apps.claims.models import Claim
 from apps.interchange import fixture_import
 from apps.sources import text
 
-from .fixture_corpus import BODY, build, empty_the_corpus, export, objects
+from .fixture_corpus import BODY, empty_the_corpus, export, objects
 from .test_import_fixtures import database_state, find, new_claim, refused, run_import, write
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +28,6 @@ def parts_of(monkeypatch):
         monkeypatch.setattr(fixture_import, "PART_SIZE", size)
 
     return set_size
-
-
-@pytest.fixture
-def corpus():
-    return build()
-
-
-@pytest.fixture
-def published(corpus):
-    return objects(export()[0])
 
 
 def run_with_progress(path, *args):

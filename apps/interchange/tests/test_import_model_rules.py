@@ -19,20 +19,9 @@ from apps.interchange import fixtures
 from apps.quotes.models import Quote
 from tests.builders import inline_rows, make_analyst
 
-from .fixture_corpus import build, empty_the_corpus, export, objects
+from .fixture_corpus import empty_the_corpus, export, objects
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def corpus():
-    return build()
-
-
-@pytest.fixture
-def published(corpus):
-    """The corpus's default export, as a list of objects to edit."""
-    return objects(export()[0])
 
 
 def import_problems(tmp_path, data, *args):
