@@ -322,7 +322,7 @@ class FixtureImport:
         self.changed_before = defaultdict(set)  # label → pks the earlier parts changed
         with transaction.atomic():
             self.high_water = {label: high_water(get_model(label)) for label in model_labels()}
-            self.instance_was_empty = not any(get_model(label).objects.exists() for label in entry_labels())
+            self.instance_was_empty = holds_no_entries()
             read = 0
             while self.items or self.problems:
                 read = self.items[-1].number if self.items else read
@@ -609,7 +609,7 @@ class FixtureImport:
         """
         labels = entry_labels()
         if self.instance_was_empty is None:
-            self.instance_was_empty = not any(get_model(label).objects.exists() for label in labels)
+            self.instance_was_empty = holds_no_entries()
         for label in labels:
             for item in self.by_label[label]:
                 if (
@@ -763,7 +763,7 @@ class FixtureImport:
 
     def check_chunk(self, label, items, known):
         """The rules of a chunk of objects of ``label``; ``known``: instances with final
-        values of what they refer to, by (model, pk), shared by chunks of one window of citations."""
+        values of what they refer to, by (model, pk), shared by chunks of one window."""
         instances = [self.build(item) for item in items]
         self.attach_related(instances, known)
         if label == "sources.source":
@@ -1369,6 +1369,11 @@ class FixtureImport:
                 if item.state == "added":
                     entries[entry_model].update(self.pk_of(entry_label, item.fks[name]) for name in names)
         return entries
+
+
+def holds_no_entries():
+    """Whether this instance has no entry of any kind yet (``review_rules``)."""
+    return not any(get_model(label).objects.exists() for label in entry_labels())
 
 
 def high_water(model):
