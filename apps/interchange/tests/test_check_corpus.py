@@ -1,6 +1,7 @@
 """check_corpus finds what loaddata lets through."""
 
 import json
+import os
 from io import StringIO
 
 import pytest
@@ -194,3 +195,58 @@ def test_it_finds_the_same_problems_whatever_its_chunks(monkeypatch):
     monkeypatch.setattr(check_corpus, "SOURCE_CHUNK", 3)
     ok, small_chunks, summary = check()
     assert sorted(small_chunks.splitlines()) == sorted(out.splitlines())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_checks_in_several_processes_and_reports_what_one_reports(monkeypatch, tmp_path):
+    """With --jobs, worker processes check runs of sources and entries, each with its own
+    connection to the committed data; the report is the same, line for line and in the
+    same order, as one process's."""
+    call_command("generate_corpus", claims=30, stdout=StringIO(), stderr=StringIO())
+    verified = list(Claim.objects.filter(status="verified").order_by("pk"))
+    for claim in (verified[0], verified[-1]):  # as SQL would: no proposal, no approval
+        Claim.objects.filter(pk=claim.pk).update(statement=f"{claim.statement} (edited)")
+    ClaimCitation.objects.filter(pk=verified[1].citations.first().pk).update(excerpt="a sentence nobody wrote")
+    Source.objects.filter(pk=Source.objects.order_by("pk").last().pk).update(body="A body changed behind its hash.")
+    monkeypatch.setattr(check_corpus, "CHUNK", 4)
+    monkeypatch.setattr(check_corpus, "SOURCE_CHUNK", 3)
+
+    def run(jobs):
+        out = StringIO()
+        with pytest.raises(CommandError) as failure:
+            call_command("check_corpus", jobs=jobs, stdout=out, stderr=StringIO())
+        return out.getvalue(), str(failure.value)
+
+    one_process = run(1)
+    pids = tmp_path / "pids"
+    check = check_corpus.check
+
+    def check_and_note_the_process(task):
+        with pids.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return check(task)
+
+    # Pickled by name into the workers, which find this one (they are forked from here).
+    check_and_note_the_process.__module__, check_and_note_the_process.__qualname__ = check_corpus.__name__, "check"
+    monkeypatch.setattr(check_corpus, "check", check_and_note_the_process)
+    several = run(2)
+    assert several == one_process
+    assert "Readers see a version that no editor approved" in several[0]
+    assert "a sentence nobody wrote" in several[0]
+    assert "problem(s)" in several[1]
+    workers = set(pids.read_text().split())
+    assert len(workers) == 2 and str(os.getpid()) not in workers
+
+
+def test_it_refuses_fewer_than_one_job():
+    with pytest.raises(CommandError, match="--jobs must be at least 1"):
+        call_command("check_corpus", jobs=0, stdout=StringIO())
+
+
+def test_inside_a_transaction_it_checks_in_its_own_process(sound_corpus):
+    """Another process would not see rows this transaction has not committed."""
+    ClaimCitation.objects.filter(claim=sound_corpus[1]).update(excerpt="uncommitted and wrong")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_corpus", jobs=2, stdout=out, stderr=StringIO())
+    assert "uncommitted and wrong" in out.getvalue()

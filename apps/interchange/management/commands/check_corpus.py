@@ -1,5 +1,10 @@
+import multiprocessing
+import os
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
+from django.db import connection, connections
 
 from apps.editorial import changes, registry
 from apps.editorial import stored_corroboration as corroboration
@@ -9,6 +14,39 @@ from apps.sources.models import Source
 CHUNK = 2000
 # Sources carry their full text: fewer at a time keeps memory flat.
 SOURCE_CHUNK = 200
+
+
+class Task(NamedTuple):
+    """A run of rows to check: sources (``model`` None) or entries, ``first``–``last`` by id."""
+
+    model: type | None
+    first: int
+    last: int
+    rows: int
+
+
+def ranges(queryset, size):
+    """``(first id, last id, rows)`` of each run of ``size`` rows, in the order of their ids:
+    only the ids are read, and only the runs' edges kept."""
+    first, rows = None, 0
+    for pk in queryset.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000):
+        first, rows = (pk if rows == 0 else first), rows + 1
+        if rows == size:
+            yield first, pk, rows
+            rows = 0
+    if rows:
+        yield first, pk, rows
+
+
+def check(task):
+    """Check one task; return its problems as ``(what, problem)``. Run in this process or
+    in a worker's: it reads all it needs by the task's range of ids."""
+    checker = Checker()
+    if task.model is None:
+        checker.check_sources(task.first, task.last)
+    else:
+        checker.check_entries(registry.entry_type(task.model), task.first, task.last)
+    return checker.problems
 
 
 class Command(BaseCommand):
@@ -23,36 +61,70 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Print only the summary line.")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="How many processes check at once, each a run of sources or entries (default: one per "
+            f"CPU, {os.cpu_count() or 1} here). Inside a transaction, or on an in-memory SQLite database, "
+            "it checks in this process alone: other processes would not see the data.",
+        )
 
-    def handle(self, *args, quiet, **options):
-        self.quiet = quiet
-        self.problems = 0
-        checked = self.check_sources()
+    def handle(self, *args, quiet, jobs, **options):
+        if jobs < 1:
+            raise CommandError(f"--jobs must be at least 1 (got {jobs}).")
+        tasks = [Task(None, *run) for run in ranges(Source.objects.all(), SOURCE_CHUNK)]
         for model in registry.entry_models():
-            checked += self.check_entries(model)
-        summary = f"Checked {checked} sources and entries: {self.problems} problem(s)."
-        if self.problems:
+            tasks += [Task(model, *run) for run in ranges(model.objects.all(), CHUNK)]
+        totals = {}
+        for task in tasks:
+            totals[task.model] = totals.get(task.model, 0) + task.rows
+        checked, problems, done = 0, 0, dict.fromkeys(totals, 0)
+        for task, found in zip(tasks, self.results(tasks, jobs), strict=True):
+            for what, problem in found:
+                problems += 1
+                if not quiet:
+                    self.stdout.write(f"{what}: {problem}")
+            checked += task.rows
+            done[task.model] += task.rows
+            self.progress(task.model, done[task.model], totals[task.model])
+        summary = f"Checked {checked} sources and entries: {problems} problem(s)."
+        if problems:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
 
-    def check_sources(self):
+    def results(self, tasks, jobs):
+        """Each task's problems, in the order of the tasks, from ``jobs`` processes at once."""
+        alone = connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        if jobs == 1 or len(tasks) < 2 or alone:
+            yield from map(check, tasks)
+            return
+        connections.close_all()  # each worker opens its own
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            yield from pool.imap(check, tasks)
+
+    def progress(self, model, done, total):
+        if total > CHUNK:
+            what = model._meta.verbose_name_plural if model else "sources"
+            self.stderr.write(f"\r{what}: {done}/{total}", ending="" if done < total else "\n")
+
+
+class Checker:
+    """The checks of a run of sources or of entries; what they find is kept in ``problems``."""
+
+    def __init__(self):
+        self.problems = []
+
+    def report(self, what, problem):
+        self.problems.append((what, problem))
+
+    def check_sources(self, first, last):
         """Hashes, and the anchor of every citation, a chunk of sources at a time: each body
         is folded once for all its citations (``Source.folded_body``), not once per citation."""
-        sources = Source.objects.order_by("pk").only("pk", "slug", "title", "body", "content_hash")
-        total = sources.count()
-        checked = 0
-        chunk = []
-        for source in sources.iterator(chunk_size=SOURCE_CHUNK):
-            chunk.append(source)
-            if len(chunk) == SOURCE_CHUNK:
-                checked += self.check_source_chunk(chunk, total, checked)
-                chunk = []
-        if chunk:
-            checked += self.check_source_chunk(chunk, total, checked)
-        self.end_progress(total)
-        return checked
+        sources = Source.objects.filter(pk__range=(first, last)).order_by("pk")
+        self.check_source_chunk(list(sources.only("pk", "slug", "title", "body", "content_hash")))
 
-    def check_source_chunk(self, sources, total, done):
+    def check_source_chunk(self, sources):
         for source in sources:
             if problem := source.hash_problem():
                 self.report(f"source {source.slug}", problem)
@@ -75,30 +147,16 @@ class Command(BaseCommand):
                 slugs = dict(model.objects.filter(pk__in={pk for pk, _ in found}).values_list("pk", "slug"))
             for pk, problem in found:
                 self.report(f"{model._meta.verbose_name} {slugs[pk]}", problem)
-        self.progress("sources", done + len(sources), total)
-        return len(sources)
 
-    def check_entries(self, model):
-        """Every entry a chunk at a time: its record and evidence, the rules on its links
+    def check_entries(self, kind, first, last):
+        """A chunk of entries: its record and evidence, the rules on its links
         (``link_problems``), its stored corroboration, and its approvals (``check_reviews``).
-        Each chunk's citations and publications are read in a query each, its links in a
-        query per many-to-many field, and handed to the entries, not prefetched: a prefetch
-        builds a queryset per entry and relation."""
-        kind = registry.entry_type(model)
-        total = model.objects.count()
-        done = 0
-        chunk = []
-        for entry in model.objects.order_by("pk").iterator(chunk_size=CHUNK):
-            chunk.append(entry)
-            if len(chunk) == CHUNK:
-                done += self.check_entry_chunk(kind, chunk)
-                self.progress(model._meta.verbose_name_plural, done, total)
-                chunk = []
-        if chunk:
-            done += self.check_entry_chunk(kind, chunk)
-            self.progress(model._meta.verbose_name_plural, done, total)
-        self.end_progress(total)
-        return done
+        Its citations and publications are read in a query each, its links in a query per
+        many-to-many field, and handed to the entries, not prefetched: a prefetch builds a
+        queryset per entry and relation."""
+        entries = list(kind.model.objects.filter(pk__range=(first, last)).order_by("pk"))
+        if entries:
+            self.check_entry_chunk(kind, entries)
 
     def check_entry_chunk(self, kind, entries):
         """``entries``: every entry with an id from the first's to the last's, so that their
@@ -123,7 +181,6 @@ class Command(BaseCommand):
                 self.report(f"{model._meta.verbose_name} {entry.slug}", problem)
         self.check_stored_corroboration(model, entries)
         self.check_reviews(kind, entries, ids)
-        return len(entries)
 
     def chunk_links(self, model, by_pk, ids):
         """``{entry pk: {many-to-many name: [pk, …]}}``, every link of the chunk's entries as
@@ -172,16 +229,3 @@ class Command(BaseCommand):
                 f"Its stored corroboration ({level}, {count} source(s)) is stale: it is {now_level}, "
                 f"{now_count} source(s).",
             )
-
-    def progress(self, what, done, total):
-        if total > CHUNK:
-            self.stderr.write(f"\r{what}: {done}/{total}", ending="")
-
-    def end_progress(self, total):
-        if total > CHUNK:
-            self.stderr.write("")
-
-    def report(self, what, problem):
-        self.problems += 1
-        if not self.quiet:
-            self.stdout.write(f"{what}: {problem}")
