@@ -54,6 +54,9 @@ PUBLIC_LIST_QUERY_LIMIT = 6
 SEARCH_P95_GOAL_MS = 20
 DEEP_PAGE = 10_000
 DEEP_PAGE_GOAL = 3  # page 10 000 of the claims within 3× page 1's time
+# The stock change form lists every claim, quote and source as an option: 256 s at 100 000
+# claims. Beyond this many, ours is measured alone (the stock form would take most of an hour).
+STOCK_CHANGE_FORM_UP_TO = 200_000
 
 
 def median_ms(get, url, repeat, before=None):
@@ -175,6 +178,10 @@ def measure_admin():
     claim = the_claim_with_many_citations()
     group = f"admin change form, claim with {claim.citations.count()} citations"
     ours_ms, ours_queries = median_ms(client.get, reverse("admin:claims_claim_change", args=[claim.pk]), 3)
+    if Claim.objects.count() > STOCK_CHANGE_FORM_UP_TO:
+        rows.append(row(group, "time (stock form not measured: too many options)", "ms", ours_ms))
+        rows.append(row(group, "queries", "queries", ours_queries))
+        return {"rows": rows}
     url = reverse("stock:claims_claim_change", args=[claim.pk])
     stock_ms, stock_queries = reference(client.get, url)
     rows.append(row(group, "time", "ms", ours_ms, stock_ms, "< 1", ours_ms < stock_ms))
