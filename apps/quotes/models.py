@@ -25,6 +25,10 @@ class QuoteQuerySet(EntryQuerySet):
         ``speaker_name`` cost no query per quote."""
         return self.select_related(*SPEAKER_FIELDS).prefetch_related("co_speakers")
 
+    def for_review(self):
+        """The review queue names each quote's speakers (``str(quote)``)."""
+        return self.with_speakers()
+
     def said_by(self, people):
         """Quotes that one of ``people`` (people, or a query of them) said, as the speaker
         or with the speaker; each quote once."""

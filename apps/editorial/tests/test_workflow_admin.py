@@ -11,7 +11,17 @@ from reversion.models import Version
 
 from apps.claims.models import Claim
 from apps.editorial import history, workflow
-from tests.builders import inline_rows, make_analyst, make_claim, make_editor, make_source, make_user
+from apps.quotes.models import Quote
+from tests.builders import (
+    inline_rows,
+    make_analyst,
+    make_claim,
+    make_editor,
+    make_person,
+    make_quote,
+    make_source,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +328,22 @@ def test_history_refuses_staff_without_access_before_looking_the_record_up(clien
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("admin:claims_claim_history", args=[in_review.pk])).status_code == 403
     assert [query["sql"] for query in queries if Claim._meta.db_table in query["sql"]] == []
+
+
+def test_the_review_queue_reads_quotes_and_their_speakers_in_the_same_queries_however_many(client):
+    """Each row names the quote's speakers (``str(quote)``): read with the quotes, not a
+    query per speaker and per quote's co-speakers."""
+    client.force_login(make_editor())
+    client.get(reverse("review_queue"))  # the first request of a session renews it
+
+    def queries_with_quotes_in_review(count):
+        for _ in range(count):
+            quote = make_quote(slug=f"in-review-{Quote.objects.count()}", speaker=make_person(), status="in_review")
+            quote.co_speakers.add(make_person())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("review_queue"))
+        assert response.status_code == 200
+        assert len(response.context["rows"]) == Quote.objects.count()
+        return len(queries)
+
+    assert queries_with_quotes_in_review(1) == queries_with_quotes_in_review(4)
