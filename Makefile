@@ -9,8 +9,11 @@ WEB_CONCURRENCY ?= 2
 
 .PHONY: run serve test lint lock scan load bench clean cluster cluster-stop cluster-test
 
-$(VENV)/bin/activate:
+# pip itself first, pinned with its hashes like everything else (requirements-pip.in says why).
+$(VENV)/bin/activate: requirements-pip.txt
 	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-pip.txt
+	touch $@
 
 # Every package pinned with its hashes (make lock): pip refuses a file that differs from
 # what was locked, and a dependency the lock does not list.
@@ -37,6 +40,7 @@ $(LOCK_VENV)/bin/uv:
 lock: $(LOCK_VENV)/bin/uv
 	$(COMPILE) requirements.in -o requirements.txt
 	$(COMPILE) requirements-dev.in -o requirements-dev.txt
+	$(COMPILE) requirements-pip.in -o requirements-pip.txt
 
 # The W3C Nu HTML checker for the validity tests (needs npm, and Java to run). Without
 # npm those tests are skipped, except under CI, where they fail.

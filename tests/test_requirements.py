@@ -1,7 +1,7 @@
 """The dependency locks: every package pinned with its hashes, as the .in lists say.
 
-`make lock` writes requirements.txt and requirements-dev.txt from requirements.in and
-requirements-dev.in; every install passes --require-hashes (see the Makefile).
+`make lock` writes requirements.txt, requirements-dev.txt and requirements-pip.txt from
+their .in lists; every install passes --require-hashes (see the Makefile), pip's own first.
 """
 
 import re
@@ -37,7 +37,7 @@ def listed(name):
     return [Requirement(line) for line in lines if line and not line.startswith("-")]
 
 
-@pytest.mark.parametrize("lock", ["requirements.txt", "requirements-dev.txt"])
+@pytest.mark.parametrize("lock", ["requirements.txt", "requirements-dev.txt", "requirements-pip.txt"])
 def test_every_locked_package_is_pinned_with_its_hashes(lock):
     packages = locked(lock)
     assert packages
@@ -53,6 +53,7 @@ def test_every_locked_package_is_pinned_with_its_hashes(lock):
         ("requirements.in", "requirements.txt"),
         ("requirements.in", "requirements-dev.txt"),
         ("requirements-dev.in", "requirements-dev.txt"),
+        ("requirements-pip.in", "requirements-pip.txt"),
     ],
 )
 def test_the_locks_are_made_from_the_lists(listing, lock):
@@ -75,6 +76,8 @@ def test_these_tests_run_on_the_locked_versions():
         for requirement, _ in entries:
             if requirement.marker is None or requirement.marker.evaluate():
                 assert requirement.specifier.contains(metadata.version(requirement.name)), requirement
+    [(pip, _)] = locked("requirements-pip.txt")["pip"]
+    assert pip.specifier.contains(metadata.version("pip")), pip
 
 
 def test_make_installs_every_dependency_with_hashes_required(tmp_path):
@@ -87,5 +90,9 @@ def test_make_installs_every_dependency_with_hashes_required(tmp_path):
         check=True,
     )
     installs = [line for line in result.stdout.splitlines() if "pip install" in line]
-    assert [line.rsplit(" ", 1)[-1] for line in installs] == ["requirements.txt", "requirements-dev.txt"]
+    assert [line.rsplit(" ", 1)[-1] for line in installs] == [
+        "requirements-pip.txt",
+        "requirements.txt",
+        "requirements-dev.txt",
+    ]
     assert all("--require-hashes" in line for line in installs), installs
