@@ -259,8 +259,9 @@ def check_corpus(env_for, main_url, small_url, claims):
     projected on the line through the two (at a million, the time measured)."""
     figures = {}
     for size, url in (("N", main_url), ("N/10", small_url)):
-        log(f"check_corpus --quiet, corpus {size}")
-        figures[size] = timed_command(env_for(url), "check_corpus", "--quiet", progress=False)
+        log(f"check_corpus --quiet --jobs {os.cpu_count() or 1}, corpus {size}")
+        jobs = str(os.cpu_count() or 1)
+        figures[size] = timed_command(env_for(url), "check_corpus", "--quiet", "--jobs", jobs, progress=False)
     (seconds, peak, _), (small_seconds, small_peak, _) = figures["N"], figures["N/10"]
     small_claims = claims // 10
     per_claim = (seconds - small_seconds) / (claims - small_claims)

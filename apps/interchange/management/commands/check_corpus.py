@@ -2,6 +2,7 @@ import multiprocessing
 import os
 from typing import NamedTuple
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db import connection, connections
@@ -17,9 +18,10 @@ SOURCE_CHUNK = 200
 
 
 class Task(NamedTuple):
-    """A run of rows to check: sources (``model`` None) or entries, ``first``–``last`` by id."""
+    """A run of rows to check: sources (``model`` None) or entries (``model`` their model's
+    label, which a worker looks up), ``first``–``last`` by id."""
 
-    model: type | None
+    model: str | None
     first: int
     last: int
     rows: int
@@ -45,8 +47,21 @@ def check(task):
     if task.model is None:
         checker.check_sources(task.first, task.last)
     else:
-        checker.check_entries(registry.entry_type(task.model), task.first, task.last)
+        checker.check_entries(registry.entry_type(apps.get_model(task.model)), task.first, task.last)
     return checker.problems
+
+
+# The connections a worker was forked with: set aside, never used, never closed (closing one
+# would end the session of the process it came from).
+inherited = []
+
+
+def own_connections():
+    """A worker's first step: a connection of its own to each database. Two processes on
+    one connection would read each other's rows."""
+    for alias in connections:
+        inherited.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
 
 
 class Command(BaseCommand):
@@ -64,10 +79,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=os.cpu_count() or 1,
-            help="How many processes check at once, each a run of sources or entries (default: one per "
-            f"CPU, {os.cpu_count() or 1} here). Inside a transaction, or on an in-memory SQLite database, "
-            "it checks in this process alone: other processes would not see the data.",
+            default=1,
+            help="How many processes check at once, each a run of sources or entries (default 1; this "
+            f"machine has {os.cpu_count() or 1} CPUs). Inside a transaction, or on an in-memory SQLite "
+            "database, it checks in this process alone: other processes would not see the data.",
         )
 
     def handle(self, *args, quiet, jobs, **options):
@@ -75,7 +90,7 @@ class Command(BaseCommand):
             raise CommandError(f"--jobs must be at least 1 (got {jobs}).")
         tasks = [Task(None, *run) for run in ranges(Source.objects.all(), SOURCE_CHUNK)]
         for model in registry.entry_models():
-            tasks += [Task(model, *run) for run in ranges(model.objects.all(), CHUNK)]
+            tasks += [Task(model._meta.label, *run) for run in ranges(model.objects.all(), CHUNK)]
         totals = {}
         for task in tasks:
             totals[task.model] = totals.get(task.model, 0) + task.rows
@@ -100,12 +115,12 @@ class Command(BaseCommand):
             yield from map(check, tasks)
             return
         connections.close_all()  # each worker opens its own
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=own_connections) as pool:
             yield from pool.imap(check, tasks)
 
     def progress(self, model, done, total):
         if total > CHUNK:
-            what = model._meta.verbose_name_plural if model else "sources"
+            what = apps.get_model(model)._meta.verbose_name_plural if model else "sources"
             self.stderr.write(f"\r{what}: {done}/{total}", ending="" if done < total else "\n")
 
 
