@@ -660,7 +660,7 @@ class EntryAdmin(StampedAdmin):
         workflow.ensure_baseline(obj)
         with transaction.atomic(using=router.db_for_write(self.model)):
             entry = self.model.lock(obj.pk)
-            public = changes.state(entry)
+            public = changes.state_now(entry)
             public_ids = changes.public_ids(entry)
             request.proposal = {"public": public, "captured": None}
             with changes.sandbox():
@@ -810,9 +810,11 @@ class EntryAdmin(StampedAdmin):
         return TemplateResponse(request, "admin/editorial/transition.html", context)
 
     def differences(self, obj):
-        """What approving ``obj`` would change of what readers see."""
-        public = changes.state(obj) if obj.status == Status.VERIFIED else None
-        return changes.differences(self.model, public, changes.proposed_state(obj))
+        """What approving ``obj`` would change of what readers see (``proposed_state``, with
+        the rows read as rows: ``state_now``)."""
+        now = changes.state_now(obj)
+        public = now if obj.status == Status.VERIFIED else None
+        return changes.differences(self.model, public, obj.proposal if obj.has_proposal else now)
 
     # Bulk actions: each entry goes through workflow.apply, like the buttons.
 

@@ -178,6 +178,13 @@ def states(entries):
     return result
 
 
+def state_now(entry):
+    """``state(entry)`` as its rows are in the database, read as rows (``states``): the same
+    few queries however many parts it has, where ``state()`` reads each part's targets (a
+    citation's source) in a query of its own. For a page that shows an entry's state."""
+    return states(type(entry)._default_manager.filter(pk=entry.pk))[entry.pk]
+
+
 def with_state(queryset):
     """``queryset`` with what ``state()`` reads of each entry loaded in a few queries."""
     model = queryset.model
