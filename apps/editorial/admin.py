@@ -8,6 +8,7 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
+from django.db.models import prefetch_related_objects
 from django.forms.utils import ErrorList
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -762,6 +763,8 @@ class EntryAdmin(StampedAdmin):
         transition = workflow.TRANSITIONS.get(name)
         if obj is None or transition is None:
             raise Http404
+        # The checks of its evidence (``workflow.refusals``) read each citation's source.
+        prefetch_related_objects([obj], "citations__source")
         if not self.has_change_permission(request, obj) or (
             transition.editors_only and not workflow.can_verify(request.user, self.model)
         ):
@@ -810,11 +813,9 @@ class EntryAdmin(StampedAdmin):
         return TemplateResponse(request, "admin/editorial/transition.html", context)
 
     def differences(self, obj):
-        """What approving ``obj`` would change of what readers see (``proposed_state``, with
-        the rows read as rows: ``state_now``)."""
-        now = changes.state_now(obj)
-        public = now if obj.status == Status.VERIFIED else None
-        return changes.differences(self.model, public, obj.proposal if obj.has_proposal else now)
+        """What approving ``obj`` would change of what readers see."""
+        public = changes.state_now(obj) if obj.status == Status.VERIFIED else None
+        return changes.differences(self.model, public, changes.proposed_state(obj))
 
     # Bulk actions: each entry goes through workflow.apply, like the buttons.
 

@@ -340,22 +340,66 @@ def sandbox(using="default"):
 
 
 def proposed_state(entry):
-    """What the entry would be if its change were approved (its rows when none waits)."""
-    return entry.proposal if entry.has_proposal else state(entry)
+    """What the entry would be if its change were approved (its rows when none waits,
+    read as rows: ``state_now``)."""
+    return entry.proposal if entry.has_proposal else state_now(entry)
 
 
 # -- What a change changes ----------------------------------------------------------------
 
 
-def _display(field, value):
+class _Names:
+    """What the natural keys in some states stand for, in words: read a model at a time,
+    all the keys it is asked for at once (a query per model with a one-column key, not
+    one per citation's source); any other key when it is asked for."""
+
+    def __init__(self, wanted):
+        self.words = {}
+        for model, keys in wanted.items():
+            (path, *more) = natural_key_paths(model)
+            if more:
+                continue
+            for obj in model._default_manager.filter(**{f"{path}__in": {key[0] for key in keys}}):
+                self.words[model, tuple(obj.natural_key())] = str(obj)
+
+    @classmethod
+    def of(cls, model, states):
+        """The keys of ``model``'s relations, links and parts' relations in ``states``."""
+        wanted = {}
+
+        def want(field, value):
+            if field.is_relation and value not in (None, "", []):
+                wanted.setdefault(field.related_model, set()).add(tuple(value))
+
+        for entry_state in states:
+            for field in entry_fields(model):
+                want(field, entry_state["fields"].get(field.name))
+            for field in link_fields(model):
+                for key in entry_state["links"].get(field.name, []):
+                    want(field, key)
+            for accessor, part_model, key in parts(model):
+                fields = part_fields(part_model, key)
+                for row in entry_state["parts"].get(accessor, []):
+                    for field in fields:
+                        want(field, row["fields"].get(field.name))
+        return cls(wanted)
+
+    def __call__(self, model, key):
+        key = tuple(key)
+        if (model, key) not in self.words:
+            try:
+                self.words[model, key] = str(model._default_manager.get_by_natural_key(*key))
+            except ObjectDoesNotExist:
+                self.words[model, key] = " / ".join(map(str, key))
+        return self.words[model, key]
+
+
+def _display(field, value, names):
     """A value of ``field`` (as a state holds it) in words."""
     if value in (None, "", []):
         return ""
     if field.is_relation:
-        try:
-            return str(field.related_model._default_manager.get_by_natural_key(*value))
-        except ObjectDoesNotExist:
-            return " / ".join(map(str, value))
+        return names(field.related_model, value)
     if field.choices:
         return str(dict(field.flatchoices).get(field.to_python(value), value))
     if isinstance(value, bool):
@@ -385,10 +429,10 @@ def word_diff(before, after):
     return mark_safe("".join(map(str, left))), mark_safe("".join(map(str, right)))
 
 
-def _describe_part(part_model, key, fields_state):
+def _describe_part(part_model, key, fields_state, names):
     shown = []
     for field in part_fields(part_model, key):
-        value = _display(field, fields_state.get(field.name))
+        value = _display(field, fields_state.get(field.name), names)
         if value:
             shown.append(f"{field.verbose_name}: {value}")
     return "; ".join(shown)
@@ -400,6 +444,7 @@ def differences(model, before, after):
     links, then each part added, removed or changed."""
     rows = []
     before = before or {"fields": {}, "links": {}, "parts": {}}
+    names = _Names.of(model, (before, after))
 
     def add(label, old, new):
         old_html, new_html = word_diff(old, new)
@@ -408,20 +453,14 @@ def differences(model, before, after):
     for field in entry_fields(model):
         old, new = before["fields"].get(field.name), after["fields"].get(field.name)
         if old != new:
-            add(str(field.verbose_name), _display(field, old), _display(field, new))
+            add(str(field.verbose_name), _display(field, old, names), _display(field, new, names))
     for field in link_fields(model):
         old, new = before["links"].get(field.name, []), after["links"].get(field.name, [])
         if sorted(old) != sorted(new):
             target = field.related_model
 
             def named(keys, target=target):
-                shown = []
-                for k in keys:
-                    try:
-                        shown.append(str(target._default_manager.get_by_natural_key(*k)))
-                    except ObjectDoesNotExist:
-                        shown.append(" / ".join(map(str, k)))
-                return ", ".join(sorted(shown))
+                return ", ".join(sorted(names(target, key) for key in keys))
 
             add(str(field.verbose_name), named(old), named(new))
     for accessor, part_model, key in parts(model):
@@ -432,13 +471,13 @@ def differences(model, before, after):
         for row_id, fields in new_rows.items():
             if row_id in old_rows:
                 if fields != old_rows[row_id]:
-                    old_text = _describe_part(part_model, key, old_rows[row_id])
-                    add(f"{noun} changed", old_text, _describe_part(part_model, key, fields))
+                    old_text = _describe_part(part_model, key, old_rows[row_id], names)
+                    add(f"{noun} changed", old_text, _describe_part(part_model, key, fields, names))
             elif fields not in old_rows.values():
-                add(f"{noun} added", "", _describe_part(part_model, key, fields))
+                add(f"{noun} added", "", _describe_part(part_model, key, fields, names))
         for row_id, fields in old_rows.items():
             if row_id not in new_rows and fields not in unchanged_new:
-                add(f"{noun} removed", _describe_part(part_model, key, fields), "")
+                add(f"{noun} removed", _describe_part(part_model, key, fields, names), "")
     return rows
 
 

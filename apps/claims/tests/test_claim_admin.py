@@ -147,3 +147,29 @@ def test_the_change_form_costs_the_same_queries_with_2_citations_and_with_50(cli
     chosen = re.findall(r'<option value="(\d+)" selected>Report &lt;50-(\d+)&gt;</option>', pages[50])
     assert sorted(int(i) for _, i in chosen) == list(range(50))
     assert pages[50].count('data-field-name="source"') == 50 + 2  # and the extra row, the template row
+
+
+def test_the_review_page_costs_the_same_queries_with_2_citations_and_with_50(client):
+    """The page where an editor verifies checks the evidence and shows what approving would
+    change: the citations' sources read with the claim, its state read as rows
+    (``changes.state_now``), not a citation's source per query."""
+    client.force_login(make_editor())
+    claims = {
+        n: make_claim(
+            citations=[(make_source(title=f"Report {n}-{i}"), "three-day visit") for i in range(n)],
+            status="in_review",
+            slug=f"in-review-with-{n}",
+        )
+        for n in (2, 50)
+    }
+    urls = {n: reverse("admin:claims_claim_transition", args=[claim.pk, "verify"]) for n, claim in claims.items()}
+    for url in urls.values():
+        client.get(url)
+    counts = {}
+    for n, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert f"Report {n}-{n - 1}" in response.content.decode()  # the differences name each source
+        counts[n] = len(queries)
+    assert counts[2] == counts[50], counts
