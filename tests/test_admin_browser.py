@@ -162,6 +162,9 @@ def test_an_editor_reviews_a_change_to_a_published_claim_word_by_word(browser, l
     assert page.inner_text("#review-differences del") == "this year"
     assert page.inner_text("#review-differences ins") == "in 2023"
     assert "The article names the year." in page.inner_text(".submission-note")
+    page.set_viewport_size({"width": 390, "height": 900})  # on a phone, nothing sticks out (the note did)
+    right = "Math.max(...[...document.querySelectorAll('body *')].map(e => e.getBoundingClientRect().right))"
+    assert page.evaluate(right) <= 390
     page.click("input[value='Verify']")
     page.wait_for_selector(".messagelist .success")
     page.context.close()
