@@ -452,8 +452,9 @@ def differences(model, before, after):
 
     for field in entry_fields(model):
         old, new = before["fields"].get(field.name), after["fields"].get(field.name)
-        if old != new:
-            add(str(field.verbose_name), _display(field, old, names), _display(field, new, names))
+        shown = _display(field, old, names), _display(field, new, names)
+        if old != new and shown[0] != shown[1]:  # not a blank field's None and "" of a first version
+            add(str(field.verbose_name), *shown)
     for field in link_fields(model):
         old, new = before["links"].get(field.name, []), after["links"].get(field.name, [])
         if sorted(old) != sorted(new):
