@@ -257,10 +257,9 @@ def export_and_import(env_for, databases, main_url, small_url, work, limit):
 def check_corpus(env_for, main_url, small_url, claims):
     """check_corpus on the corpus and on a tenth of it: the growth, and a million claims
     projected on the line through the two (at a million, the time measured)."""
-    figures = {}
+    figures, jobs = {}, str(os.cpu_count() or 1)
     for size, url in (("N", main_url), ("N/10", small_url)):
-        log(f"check_corpus --quiet --jobs {os.cpu_count() or 1}, corpus {size}")
-        jobs = str(os.cpu_count() or 1)
+        log(f"check_corpus --quiet --jobs {jobs}, corpus {size}")
         figures[size] = timed_command(env_for(url), "check_corpus", "--quiet", "--jobs", jobs, progress=False)
     (seconds, peak, _), (small_seconds, small_peak, _) = figures["N"], figures["N/10"]
     small_claims = claims // 10
@@ -431,6 +430,7 @@ def main():
             _, small_peak, _ = timed_command(
                 env_for(small_url), "generate_corpus", "--claims", str(options.claims // 10), "-v0"
             )
+            judged = options.claims >= GROWTH_JUDGED_FROM
             rows.append(
                 row(
                     "generate_corpus memory (reference: the corpus of a tenth as many claims)",
@@ -438,8 +438,8 @@ def main():
                     "MB",
                     peak,
                     small_peak,
-                    f"≤ {IMPORT_MEMORY_RATIO}×" if options.claims >= GROWTH_JUDGED_FROM else "",
-                    peak <= IMPORT_MEMORY_RATIO * small_peak if options.claims >= GROWTH_JUDGED_FROM else None,
+                    f"≤ {IMPORT_MEMORY_RATIO}×" if judged else "",
+                    peak <= IMPORT_MEMORY_RATIO * small_peak if judged else None,
                 )
             )
         measure(env, "prepare")

@@ -134,12 +134,11 @@ class Checker:
         self.problems.append((what, problem))
 
     def check_sources(self, first, last):
-        """Hashes, and the anchor of every citation, a chunk of sources at a time: each body
-        is folded once for all its citations (``Source.folded_body``), not once per citation."""
+        """The hashes of the sources with ids ``first``–``last``, and the anchor of every
+        citation of them: each body is folded once for all its citations
+        (``Source.folded_body``), not once per citation."""
         sources = Source.objects.filter(pk__range=(first, last)).order_by("pk")
-        self.check_source_chunk(list(sources.only("pk", "slug", "title", "body", "content_hash")))
-
-    def check_source_chunk(self, sources):
+        sources = list(sources.only("pk", "slug", "title", "body", "content_hash"))
         for source in sources:
             if problem := source.hash_problem():
                 self.report(f"source {source.slug}", problem)
@@ -168,18 +167,12 @@ class Checker:
         (``link_problems``), its stored corroboration, and its approvals (``check_reviews``).
         Its citations and publications are read in a query each, its links in a query per
         many-to-many field, and handed to the entries, not prefetched: a prefetch builds a
-        queryset per entry and relation."""
-        entries = list(kind.model.objects.filter(pk__range=(first, last)).order_by("pk"))
-        if entries:
-            self.check_entry_chunk(kind, entries)
-
-    def check_entry_chunk(self, kind, entries):
-        """``entries``: every entry with an id from the first's to the last's, so that their
-        rows are read by that range (a list of 2 000 ids sent with each query cost as much
-        as the query)."""
+        queryset per entry and relation. All are read by the range of ids ``first``–``last``
+        (a list of 2 000 ids sent with each query cost as much as the query)."""
         model, key = kind.model, kind.citation_model.entry_field
+        entries = list(model.objects.filter(pk__range=(first, last)).order_by("pk"))
         by_pk = {entry.pk: entry for entry in entries}
-        ids = (entries[0].pk, entries[-1].pk)
+        ids = (first, last)
         citations = {pk: [] for pk in by_pk}
         rows = kind.citation_model.objects.filter(**{f"{key}_id__gte": ids[0], f"{key}_id__lte": ids[1]})
         for citation in rows.only("pk", key, "source_id", "stance", "excerpt").order_by("pk"):
