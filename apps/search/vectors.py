@@ -419,16 +419,22 @@ def refresh(entities, table, ids):
 def child_objects(child, dependents, entities):
     function = named(f"{child}_refresh_search_vector")
 
+    # Run through EXECUTE, so each is planned when it runs. PL/pgSQL would otherwise keep
+    # the plan of its first run for the whole session: made while the tables were small, a
+    # sequential scan of the whole table, which made a long bulk load (generate_corpus,
+    # import_fixtures) grow with the square of its rows. The statements hold no literal.
     def updates(rows):
         return "\n    ".join(
-            refresh(
+            "EXECUTE $sql$"
+            + refresh(
                 entities,
                 table,
                 [
                     entity_ids_in(table, entities[table].pk, hops, column, f"SELECT {target} FROM {rows}")
                     for hops, column, target in paths
                 ],
-            )
+            ).rstrip(";")
+            + "$sql$;"
             for table, paths in dependents.items()
         )
 

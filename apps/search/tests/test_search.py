@@ -245,6 +245,39 @@ def test_the_vector_is_rebuilt_only_when_a_column_it_is_made_of_is_written(requi
     assert "grain" in vector()
 
 
+def test_adding_citations_reads_only_the_entries_cited_however_the_table_grew(require_postgres):
+    """The statement trigger refreshing the cited entries' vectors is planned when it runs,
+    not once per session: a plan kept from a first bulk insert into a small table read
+    every claim on each later insert, and a long bulk load grew with the square of its rows."""
+    source = make_source()
+    claim = make_claim()
+    ClaimCitation.objects.bulk_create(
+        ClaimCitation(claim=claim, source=source, excerpt=source.body[n : n + 10], start=n, end=n + 10)
+        for n in range(300)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(attname), ', ') FROM pg_attribute WHERE attrelid = 'claims_claim'::regclass"
+            " AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('id', 'slug')"
+        )
+        columns = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO claims_claim (slug, {columns}) SELECT 'copy-' || n, {columns}"
+            " FROM claims_claim, generate_series(1, 5000) n WHERE id = %s",
+            [claim.pk],
+        )
+
+        def claims_read_by_scanning():
+            cursor.execute("SELECT seq_tup_read FROM pg_stat_xact_user_tables WHERE relname = 'claims_claim'")
+            return cursor.fetchone()[0]
+
+        before = claims_read_by_scanning()
+        ClaimCitation.objects.create(claim=claim, source=source, excerpt="Report number")
+        assert claims_read_by_scanning() - before < 100
+        cursor.execute("SELECT search_vector::text FROM claims_claim WHERE id = %s", [claim.pk])
+        assert "'report'" in cursor.fetchone()[0]
+
+
 def test_a_joint_statement_is_searchable_in_its_quotes_only_once_verified(client, require_postgres):
     statement = make_agreement(kind="joint_statement", title="Declaration of Xylophone Lake")
     quote = make_quote(status="verified", speaker_statement=statement, citations=[(make_source(), "said Xi")])
