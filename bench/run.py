@@ -46,6 +46,8 @@ CHECK_SECONDS_PER_MILLION = 600
 CHECK_GROWTH = 12  # a corpus ten times as large in at most 12 times the time: linear, with noise
 # Below this many claims the start-up dominates time and memory: growth is shown, not judged.
 GROWTH_JUDGED_FROM = 100_000
+# Marks a scratch directory as a benchmark's own, which the next run may empty.
+WORK_MARK = ".bench-work"
 # dumpdata's arguments for the objects export_fixtures --all writes.
 DUMPDATA_LABELS = ["editorial.Topic", "actors", "events", "sources", "agreements", "quotes", "claims"]
 
@@ -395,6 +397,12 @@ def main():
     )
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "results.json"), help="Where the rows go.")
     parser.add_argument(
+        "--work",
+        default=str(ROOT / "var" / "bench" / "work"),
+        help="Scratch directory for databases, exports and server logs, emptied first (default var/bench/work). "
+        "Two runs side by side need one each, and a --port each.",
+    )
+    parser.add_argument(
         "--only",
         type=parts,
         default=PARTS,
@@ -406,9 +414,13 @@ def main():
     if not shutil.which("wrk"):
         parser.error("wrk is not installed (apt-get install wrk)")
 
-    work = ROOT / "var" / "bench" / "work"
+    work = Path(options.work).resolve()
+    # Emptied first: only a directory a run made, or an empty one.
+    if work.is_dir() and any(work.iterdir()) and not (work / WORK_MARK).exists():
+        parser.error(f"--work {work} holds files no benchmark made: give an empty or a new directory")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    (work / WORK_MARK).touch()
     databases = Databases(work, os.environ.get("DATABASE_URL"))
 
     def env_for(url):
