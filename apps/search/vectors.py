@@ -19,6 +19,9 @@ excerpts it rests on (B) and the names of who and where (C).
   trigger per table (``search_vector_names``), only when one of those columns changes:
   renames are rare.
 
+A bulk load in one transaction (``generate_corpus``) defers the vectors (``deferred``):
+its rows are written without, and each computes its vector once, at the end.
+
 ``install()`` runs after every ``migrate`` and every test-database flush, so it must cost
 nothing when nothing changed: it reads what is installed in one catalog query and
 changes only what differs from the declarations, each object carrying a hash of its
@@ -31,6 +34,7 @@ upgraded in place.
 import enum
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core import checks
@@ -43,6 +47,8 @@ from .index import parts, searchables
 from .query import CONFIG
 
 COLUMN = "search_vector"
+# A transaction-local setting: while "on", rows written compute no vector (``deferred``).
+DEFERRED = "summitcms.search_vectors_deferred"
 # Every trigger and function of the naming scheme, whatever the declarations say now:
 # what they no longer produce is dropped.
 TRIGGERS = (
@@ -398,7 +404,12 @@ def entity_objects(entity):
             trigger_function,
             "",
             f"CREATE OR REPLACE FUNCTION {trigger_function}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-            f"BEGIN NEW.{COLUMN} := {function}(NEW); RETURN NEW; END $$",
+            f"BEGIN\n"
+            f"  IF current_setting('{DEFERRED}', true) = 'on' THEN NEW.{COLUMN} := NULL;\n"
+            f"  ELSE NEW.{COLUMN} := {function}(NEW);\n"
+            f"  END IF;\n"
+            f"  RETURN NEW;\n"
+            f"END $$",
         ),
         # Not on every UPDATE: only when a column the vector is made of is written, or
         # search_vector itself, which refreshing sets to NULL. A save through the ORM
@@ -413,7 +424,11 @@ def entity_objects(entity):
 
 
 def refresh(entities, table, ids):
-    return f"UPDATE {table} SET {COLUMN} = NULL WHERE {entities[table].pk} IN ({' UNION '.join(ids)});"
+    # A row whose vector is NULL is already waiting for it (``deferred``): not written again.
+    return (
+        f"UPDATE {table} SET {COLUMN} = NULL WHERE {entities[table].pk} IN ({' UNION '.join(ids)})"
+        f" AND {COLUMN} IS NOT NULL;"
+    )
 
 
 def child_objects(child, dependents, entities):
@@ -616,6 +631,40 @@ def install(connection=None, declared=None):
         for statement in done.statements:
             cursor.execute(statement)
     return done
+
+
+@contextmanager
+def deferred(using=DEFAULT_DB_ALIAS):
+    """Inside a transaction, a bulk load computes each vector once, at the end.
+
+    Each row written computes its vector when it is written, and again each time a
+    statement adds rows it is made of (its citations): a long load computes most vectors
+    twice or more, and its first statements fix plans for the session while the tables are
+    small. Here rows written get a NULL vector instead, and the triggers that refresh
+    vectors mark only rows that still have one; at the end the tables are analysed and
+    every row without a vector computes it, in one statement per table, before the
+    transaction commits. Nothing else changes: what reads vectors outside the load sees
+    none of its rows until then. PostgreSQL only; elsewhere it does nothing.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("Search vectors can be deferred only inside a transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
+        state = State.read(cursor)
+        plan = Plan(installable(connection, searchables(), state.tables))
+        tables = [table for table in plan.entities if table in state.columns]
+        if tables:
+            # Fresh statistics, and with them fresh plans for the vector functions.
+            cursor.execute(f"ANALYZE {', '.join(sorted(plan.tables))}")
+        for table in tables:
+            cursor.execute(f"UPDATE {table} SET {COLUMN} = NULL WHERE {COLUMN} IS NULL")
 
 
 def install_after_migrate(using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None, **kwargs):

@@ -14,6 +14,7 @@ from apps.actors.models import Person
 from apps.claims.models import Claim, ClaimCitation
 from apps.quotes.models import Quote
 from apps.search import query as search
+from apps.search import vectors
 from tests import html
 from tests.builders import make_agreement, make_claim, make_person, make_quote, make_source, make_summit_corpus
 
@@ -276,6 +277,41 @@ def test_adding_citations_reads_only_the_entries_cited_however_the_table_grew(re
         assert claims_read_by_scanning() - before < 100
         cursor.execute("SELECT search_vector::text FROM claims_claim WHERE id = %s", [claim.pk])
         assert "'report'" in cursor.fetchone()[0]
+
+
+def stale_vectors(table):
+    """Rows whose stored vector is not what its function computes now (or is missing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {table} r WHERE r.search_vector IS NULL"
+            f" OR r.search_vector IS DISTINCT FROM {table}_search_vector(r)"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_deferred_load_computes_the_vectors_it_touched_at_its_end(require_postgres):
+    source = make_source(body="The grain corridor was discussed. Fertiliser too. Pipelines were not.")
+    person = make_person(name="Old Name")
+    existing = make_claim(status="verified", statement="Talks covered trade", citations=[(source, "Fertiliser too")])
+    untouched = make_claim(status="verified", statement="Nothing changes here", citations=[(source, "discussed")])
+    quote = make_quote(status="verified", speaker=person, citations=[(source, "Pipelines were not")])
+    with vectors.deferred():
+        added = make_claim(status="verified", statement="Gas pipelines", citations=[(source, "Pipelines were not")])
+        ClaimCitation.objects.create(claim=existing, source=source, excerpt="The grain corridor was discussed")
+        Person.objects.filter(pk=person.pk).update(name="Renamed Envoy")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM claims_claim WHERE search_vector IS NULL UNION ALL"
+                " SELECT id FROM quotes_quote WHERE search_vector IS NULL ORDER BY 1"
+            )
+            waiting = [row[0] for row in cursor.fetchall()]
+        # Nothing computed yet: the rows written or touched wait for the end.
+        assert sorted(waiting) == sorted([added.pk, existing.pk, quote.pk])
+    assert stale_vectors("claims_claim") == stale_vectors("quotes_quote") == 0
+    assert found(Claim, "grain") == [existing]
+    assert found(Claim, "gas") == [added]
+    assert found(Quote, "envoy") == [quote]
+    assert found(Claim, "nothing") == [untouched]
 
 
 def test_a_joint_statement_is_searchable_in_its_quotes_only_once_verified(client, require_postgres):

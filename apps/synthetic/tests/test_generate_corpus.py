@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from apps.actors.models import Organization, Person
@@ -297,3 +297,17 @@ def planner_knows_claims_rows():
 def test_the_query_planner_learns_the_new_sizes(generated):
     # Without statistics SQLite read every verified claim per row of the claims list.
     assert planner_knows_claims_rows()
+
+
+def test_every_entry_written_has_its_search_vector(generated, require_postgres):
+    # The vectors are computed once, at the end of the load (search.vectors.deferred).
+    with connection.cursor() as cursor:
+        for model in [*ENTRY_MODELS, Source]:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE r.search_vector IS NOT DISTINCT FROM {table}_search_vector(r)"
+                " AND r.search_vector IS NOT NULL)"
+                f" FROM {table} r"
+            )
+            rows, current = cursor.fetchone()
+            assert rows and current == rows, model

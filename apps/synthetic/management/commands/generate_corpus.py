@@ -3,6 +3,7 @@ import time
 from django.core.management import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
+from apps.search import vectors
 from apps.synthetic import corpus
 from summitcms.lib.statistics import refresh_statistics
 
@@ -67,7 +68,9 @@ class Command(BaseCommand):
                 if generated:
                     self.progress("deleting the previous corpus", 0, 0)
                     corpus.delete_generated()
-                counts = corpus.Writer(plan, self.progress).write()
+                with vectors.deferred():
+                    counts = corpus.Writer(plan, self.progress).write()
+                    self.progress("search vectors", 0, 0)
         except corpus.Refusal as refusal:
             raise CommandError(str(refusal)) from None
         except IntegrityError as error:
