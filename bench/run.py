@@ -398,7 +398,6 @@ def main():
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "results.json"), help="Where the rows go.")
     parser.add_argument(
         "--work",
-        default=str(ROOT / "var" / "bench" / "work"),
         help="Scratch directory for databases, exports and server logs, emptied first (default var/bench/work). "
         "Two runs side by side need one each, and a --port each.",
     )
@@ -414,9 +413,9 @@ def main():
     if not shutil.which("wrk"):
         parser.error("wrk is not installed (apt-get install wrk)")
 
-    work = Path(options.work).resolve()
-    # Emptied first: only a directory a run made, or an empty one.
-    if work.is_dir() and any(work.iterdir()) and not (work / WORK_MARK).exists():
+    work = Path(options.work).resolve() if options.work else ROOT / "var" / "bench" / "work"
+    # Emptied first: a directory given must be one a run made, or an empty one.
+    if options.work and work.is_dir() and any(work.iterdir()) and not (work / WORK_MARK).exists():
         parser.error(f"--work {work} holds files no benchmark made: give an empty or a new directory")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -39,6 +39,7 @@ from django.utils.functional import SimpleLazyObject
 
 from apps.editorial import changes, stored_corroboration, workflow
 from apps.editorial.models import ProposalStatus, Status, Versioned
+from apps.search import vectors
 from summitcms.lib.fields import auto_timestamps
 
 from . import json_stream
@@ -320,7 +321,7 @@ class FixtureImport:
         """
         self.in_parts = True
         self.changed_before = defaultdict(set)  # label → pks the earlier parts changed
-        with transaction.atomic():
+        with transaction.atomic(), vectors.deferred():
             self.high_water = {label: high_water(get_model(label)) for label in model_labels()}
             self.instance_was_empty = holds_no_entries()
             read = 0

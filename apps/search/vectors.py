@@ -655,6 +655,8 @@ def deferred(using=DEFAULT_DB_ALIAS):
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, 'on', true)", [DEFERRED])
     yield
+    if transaction.get_rollback(using):
+        return  # a dry run: nothing of it will be kept
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, 'off', true)", [DEFERRED])
         state = State.read(cursor)

@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from apps.claims.models import Claim
 from apps.interchange import fixture_import
+from apps.search.tests.test_search import stale_vectors
 from apps.sources import text
 
 from .fixture_corpus import BODY, empty_the_corpus, export, objects
@@ -214,3 +215,14 @@ def test_a_problem_in_a_later_part_leaves_the_database_as_it_was(corpus, tmp_pat
         run_import(path)
     assert database_state() == before
     assert "kind: Value 'no-such-kind' is not a valid choice." in str(error.value)
+
+
+def test_an_import_in_parts_leaves_every_search_vector_current(corpus, tmp_path, parts_of, require_postgres):
+    # The import defers the vectors and computes them once at its end (search.vectors.deferred).
+    path = write(tmp_path, export("--all")[0])
+    empty_the_corpus()
+    parts_of(5)
+    run_with_progress(path)
+    assert Claim.objects.exists()
+    for table in ("claims_claim", "quotes_quote", "agreements_agreement", "sources_source"):
+        assert stale_vectors(table) == 0, table
