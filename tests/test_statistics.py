@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from summitcms.lib.statistics import refresh_statistics
+from summitcms.lib.statistics import AsItGrows, refresh_statistics
 from tests.builders import make_claim, make_source
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,34 @@ def test_on_sqlite_every_table_gets_statistics(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1 WHERE tbl = 'claims_claim'")
         assert cursor.fetchall() == [("claims_claim",)]
+
+
+def test_a_long_load_gathers_statistics_each_time_it_has_doubled(require_postgres):
+    with connection.cursor() as cursor:
+
+        def rows_known():
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'planner_probe_rows'")
+            return cursor.fetchone()[0]
+
+        def plan_of_a_part():
+            cursor.execute(
+                "EXPLAIN SELECT * FROM planner_probe_rows WHERE parent IN (SELECT generate_series(1000, 3000))"
+            )
+            return " ".join(row[0] for row in cursor.fetchall())
+
+        cursor.execute("CREATE TABLE planner_probe_rows (id serial PRIMARY KEY, parent integer)")
+        cursor.execute("CREATE INDEX planner_probe_rows_parent ON planner_probe_rows (parent)")
+        cursor.execute("INSERT INTO planner_probe_rows (parent) SELECT n / 5 FROM generate_series(1, 200000) n")
+        # In the load's own transaction nothing has gathered statistics: a part's rows are
+        # taken for much of the table, which is read whole.
+        assert rows_known() == -1
+        assert "Seq Scan on planner_probe_rows" in plan_of_a_part()
+        statistics = AsItGrows(first=100_000)
+        statistics.wrote(200_000)
+        assert rows_known() == 200_000
+        assert "Seq Scan on planner_probe_rows" not in plan_of_a_part()
+        cursor.execute("INSERT INTO planner_probe_rows (parent) SELECT n / 5 FROM generate_series(1, 200000) n")
+        statistics.wrote(300_000)  # not yet doubled
+        assert rows_known() == 200_000
+        statistics.wrote(400_000)
+        assert rows_known() == 400_000

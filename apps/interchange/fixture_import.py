@@ -41,6 +41,7 @@ from apps.editorial import changes, stored_corroboration, workflow
 from apps.editorial.models import ProposalStatus, Status, Versioned
 from apps.search import vectors
 from summitcms.lib.fields import auto_timestamps
+from summitcms.lib.statistics import AsItGrows
 
 from . import json_stream
 from .fixtures import (
@@ -324,11 +325,12 @@ class FixtureImport:
         with transaction.atomic(), vectors.deferred():
             self.high_water = {label: high_water(get_model(label)) for label in model_labels()}
             self.instance_was_empty = holds_no_entries()
-            read = 0
+            read, statistics = 0, AsItGrows()
             while self.items or self.problems:
                 read = self.items[-1].number if self.items else read
                 self.check_part()
                 self.write()
+                statistics.wrote(read)
                 for item in self.items:
                     if item.state == "changed":
                         self.changed_before[item.label].add(item.pk)

@@ -44,6 +44,7 @@ from apps.quotes.models import Quote, QuoteCitation
 from apps.sources import text
 from apps.sources.models import Source
 from summitcms.lib.fields import auto_timestamps
+from summitcms.lib.statistics import AsItGrows
 from summitcms.lib.words import and_list
 
 from . import vocabulary as words
@@ -975,6 +976,7 @@ class Writer:
         self.plan = plan
         self.progress = progress or (lambda label, done, total: None)
         self.counts = {}
+        self.statistics = AsItGrows()
 
     def bulk(self, model, rows):
         """Insert ``rows`` (model instances) and return their primary keys."""
@@ -1019,6 +1021,7 @@ class Writer:
             # As if an editor had approved each verified entry: its first publication.
             changes.record_first_publications(model, pks)
         self.progress("claims", self.counts.get(Claim._meta.label, 0), self.plan.shape.claims)
+        self.statistics.wrote(sum(self.counts.values()))
 
     def write_topics(self):
         # A topic's name is unique: beside an analyst's corpus (--force) reuse theirs.
