@@ -19,8 +19,8 @@ excerpts it rests on (B) and the names of who and where (C).
   trigger per table (``search_vector_names``), only when one of those columns changes:
   renames are rare.
 
-A bulk load in one transaction (``generate_corpus``) defers the vectors (``deferred``):
-its rows are written without, and each computes its vector once, at the end.
+A bulk load in one transaction (``generate_corpus``, ``import_fixtures`` in parts) defers the
+vectors (``deferred``): its rows are written without, and each computes its vector once, at the end.
 
 ``install()`` runs after every ``migrate`` and every test-database flush, so it must cost
 nothing when nothing changed: it reads what is installed in one catalog query and
