@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from apps.events.models import Event
 from tests import html
 from tests.builders import make_claim, make_event, make_source, make_summit_corpus
 
@@ -57,3 +58,20 @@ def test_unknown_and_unpublished_events_are_not_found(client):
     make_claim(event=event, citations=[(make_source(), "said Xi")])
     assert client.get("/events/draft-only/").status_code == 404
     assert client.get("/events/no-such-event/").status_code == 404
+
+
+def test_a_loop_of_parts_written_past_the_form_is_shown_once_not_walked_forever(client):
+    """The admin refuses an event that is part of its own part; the shell or SQL does not."""
+    make_summit_corpus()
+    summit = Event.objects.get(slug="xi-state-visit-2023")
+    Event.objects.filter(slug="kremlin-talks").update(parent=summit)
+    # The summit becomes a part of its own part: a loop under the page's event.
+    Event.objects.filter(pk=summit.pk).update(parent=Event.objects.get(slug="kremlin-talks"))
+    response = client.get("/events/kremlin-talks/")
+    assert response.status_code == 200
+    timeline = html.page(response).select_one(".timeline")
+    assert html.hrefs(timeline) == ["/events/xi-state-visit-2023/"]
+    # Every claim of the family once in the matrix, the summit's own among them.
+    matrix = html.page(response).select_one("table.matrix")
+    claims = [href for href in html.hrefs(matrix) if href.startswith("/claims/")]
+    assert len(claims) == len(set(claims)) == 7
