@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,7 +146,8 @@ def test_replicas_are_read_from_database_replica_urls():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
         "['replica_1', 'replica_2'] ['summitcms.replicas.PrimaryReplicaRouter'] "
-        "[('replica-a', {'connect_timeout': 2}, 60, True), ('replica-b', {}, 60, True)]"
+        "[('replica-a', {'connect_timeout': 2, 'options': '-c jit=off'}, 60, True), "
+        "('replica-b', {'options': '-c jit=off'}, 60, True)]"
     )
     # Unset: one database, nothing routed.
     result = manage("shell", "-c", REPLICAS, **env)
@@ -156,3 +158,25 @@ def test_it_refuses_a_replica_url_it_does_not_understand():
     result = manage("check", DJANGO_DEBUG="1", DATABASE_REPLICA_URLS="not a url")
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URLS holds a URL Django does not understand" in result.stderr
+
+
+def test_postgresql_connections_run_without_jit_unless_the_url_says_otherwise():
+    env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(ROOT / "var" / "test-settings")}
+    options = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    result = manage("shell", "-c", options, DATABASE_URL="postgres://app:pw@db/summitcms", **env)
+    assert result.stdout.strip().splitlines()[-1] == "{'options': '-c jit=off'}", result.stderr
+    own = "postgres://app:pw@db/summitcms?options=-c%20statement_timeout%3D5000"
+    result = manage("shell", "-c", options, DATABASE_URL=own, **env)
+    assert result.stdout.strip().splitlines()[-1] == "{'options': '-c statement_timeout=5000'}", result.stderr
+    # SQLite has no such option.
+    result = manage("shell", "-c", options, **env)
+    assert "jit" not in result.stdout, result.stdout
+
+
+@pytest.mark.django_db
+def test_the_database_says_jit_is_off():
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
