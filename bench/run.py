@@ -303,9 +303,11 @@ def machine(vendor, env):
                 "manage.py",
                 "shell",
                 "-c",
-                "from django.db import connection; import django; connection.ensure_connection(); "
+                "from django.db import connection; from django.conf import settings; import django; "
+                "connection.ensure_connection(); "
                 "print(connection.vendor, connection.Database.sqlite_version if connection.vendor == 'sqlite' "
-                "else connection.connection.info.server_version, django.get_version())",
+                "else connection.connection.info.server_version, django.get_version(), "
+                "settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])",
             ],
             cwd=ROOT,
             env=env,
@@ -327,6 +329,8 @@ def machine(vendor, env):
         "python": platform.python_version(),
         "django": version[2],
         "database": f"{vendor} {version[1]}",
+        # The page cache's backend: cached throughput differs by it (one process's memory, Redis).
+        "cache": version[3],
         "load_average": [round(value, 2) for value in os.getloadavg()],
     }
 
@@ -364,7 +368,8 @@ def markdown(result):
     """The same table in Markdown, for docs/performance.md."""
     machine = result["machine"]
     lines = [
-        f"{result['claims']} claims on {machine['database']}; {machine['cpu']}, {machine['cores']} cores, "
+        f"{result['claims']} claims on {machine['database']}, cache {machine.get('cache', 'not recorded')}; "
+        f"{machine['cpu']}, {machine['cores']} cores, "
         f"{machine['memory_gb']} GB; Python {machine['python']}, Django {machine['django']}; commit "
         f"{machine['commit']}, {machine['date']}, load average {machine['load_average']}.",
         "",
