@@ -5,10 +5,11 @@ offers nothing."""
 import re
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.editorial.public import PublicListView, ShownPagesPaginator
+from apps.editorial.public import ManyOptionsSelect, PublicListView, ShownPagesPaginator
 from apps.sources.models import Source
 from tests import html
 from tests.builders import make_claim, make_organization, make_person, make_quote, make_source, make_summit_corpus
@@ -110,3 +111,26 @@ def test_a_refused_value_of_a_hidden_filter_is_shown_with_its_error(client):
     (field,) = page.select(".field-invalid")
     assert html.the_text(field, "label") == "Reported by"
     assert "not one of the available choices" in html.the_text(field, ".field-error")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?speaker=vladimir-putin&event=kremlin-talks", "?topic=no-such-topic"],
+)
+def test_the_select_boxes_render_as_djangos_own_whatever_is_chosen(client, query):
+    """They are rendered in Python for speed (every event and speaker is a choice): the
+    HTML must be Django's, byte for byte, chosen options and refused values included."""
+    make_summit_corpus()
+    response = client.get(f"/claims/{query}")
+    form = response.context["filter"].form
+    shown = response.content.decode()
+    for name in ("topic", "event", "speaker", "outlet"):
+        field = form[name]
+        assert isinstance(field.field.widget, ManyOptionsSelect)
+        stock = field.as_widget(widget=forms.Select(choices=field.field.choices))
+        assert field.as_widget() == stock
+        assert stock.count("<option") == len(field.field.choices) > 1
+    # One option chosen in each filter asked for.
+    if "speaker=" in query:
+        assert re.search(r'<option value="vladimir-putin" selected>', shown)
+        assert re.search(r'<option value="kremlin-talks" selected>', shown)

@@ -9,6 +9,7 @@ from apps.editorial.public import (
     OrderFilter,
     PublicFilterSet,
     choice_filter,
+    probe_used_by,
     used_by,
 )
 from apps.events.models import Event
@@ -45,7 +46,7 @@ class ClaimFilter(PublicFilterSet):
         claims = Claim.objects.verified()
         cited = ClaimCitation.objects.filter(claim__status=VERIFIED)
         return [
-            ("topic", Topic.objects.filter(used_by(claims, topics="pk")), "slug", "name"),
+            ("topic", Topic.objects.filter(probe_used_by(claims, topics="pk")), "slug", "name"),
             (
                 "event",
                 Event.objects.named_by(claims, "event"),
@@ -57,8 +58,8 @@ class ClaimFilter(PublicFilterSet):
                 "outlet",
                 # Driven from the outlet's sources: from the claims, it would read every citation.
                 Organization.objects.filter(
-                    used_by(
-                        Source.objects.filter(used_by(cited, source="pk")),
+                    probe_used_by(
+                        Source.objects.filter(probe_used_by(cited, source="pk")),
                         outlet="pk",
                     )
                 ),

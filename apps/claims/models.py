@@ -22,6 +22,7 @@ from apps.events.models import Event
 from apps.quotes.models import Quote
 from apps.sources.models import Citation
 from summitcms.lib import numbers
+from summitcms.lib.probes import has_a_row
 
 
 class Credibility(models.IntegerChoices):
@@ -85,9 +86,10 @@ class ClaimQuerySet(EntryQuerySet):
         On public pages a draft cannot dispute a published claim: it may never be verified.
         """
         contradicts = ClaimRelation.objects.filter(kind=RelationKind.CONTRADICTS)
-        return models.Exists(
+        # Probed claim by claim: a page shows 25 of them (see has_a_row).
+        return has_a_row(
             contradicts.filter(from_claim=models.OuterRef("pk"), to_claim__status=Status.VERIFIED)
-        ) | models.Exists(contradicts.filter(to_claim=models.OuterRef("pk"), from_claim__status=Status.VERIFIED))
+        ) | has_a_row(contradicts.filter(to_claim=models.OuterRef("pk"), from_claim__status=Status.VERIFIED))
 
     def for_review(self):
         return self.with_contradiction()

@@ -26,8 +26,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
+
+from summitcms.lib.probes import has_a_row
 
 from . import registry
 from .models import FormerSlug, PublicationKind
@@ -75,6 +79,16 @@ def used_by(queryset, **lookups):
     say, the topics that a verified claim has. One probe per choice, not a join of every
     entry followed by DISTINCT."""
     return models.Exists(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
+
+
+def probe_used_by(queryset, **lookups):
+    """``used_by`` probed choice by choice (``has_a_row``): for choices reached through a
+    large table by a selective index (a claim's topics, an outlet's sources' citations),
+    where the join that ``Exists`` becomes hashes the rows of every verified claim: 150
+    and 380 ms at 300 000 claims, against 1 ms probed. Not for a small table whose index
+    the planner skips (a quote's co-speakers, an agreement's parties): there each probe
+    that finds nothing reads the table whole, ten times slower than the join."""
+    return has_a_row(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
 
 
 def load_choices(specs):
@@ -157,9 +171,53 @@ class OrderFilter(django_filters.ChoiceFilter):
         return qs.order_by(*self.orderings[value][1]) if value else qs
 
 
+class ManyOptionsSelect(forms.Select):
+    """A select box of thousands of options (every event, every speaker) that renders the
+    same HTML as Django's, in Python: Django renders each option through two templates,
+    0.57 s of the claims list's 0.75 s at 300 000 claims."""
+
+    @staticmethod
+    def attributes(attrs):
+        """As Django's ``attrs.html``: ``True`` names the attribute alone, ``False`` leaves
+        it out (``flatatt`` would sort them)."""
+        return mark_safe(
+            "".join(
+                format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+                for name, value in attrs.items()
+                if value is not False
+            )
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = []
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                html.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                html.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        option["value"],
+                        self.attributes(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                html.append("\n  </optgroup>")
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            self.attributes(widget["attrs"]),
+            mark_safe("".join(html)),
+        )
+
+
 def choice_filter(label, empty_label, **kwargs):
     """A select box whose choices ``PublicFilterSet.choice_specs`` loads."""
-    return django_filters.ChoiceFilter(label=label, empty_label=empty_label, choices=[], **kwargs)
+    return django_filters.ChoiceFilter(
+        label=label, empty_label=empty_label, choices=[], widget=ManyOptionsSelect, **kwargs
+    )
 
 
 class PublicFilterSet(django_filters.FilterSet):
