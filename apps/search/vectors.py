@@ -43,6 +43,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import CharField, ForeignKey, ForeignObjectRel, ManyToManyField, TextField
 from django.db.models.constants import LOOKUP_SEP
 
+from apps.editorial.models import Status
+
 from .index import parts, searchables
 from .query import CONFIG
 
@@ -75,6 +77,18 @@ def identifier(name):
 
 def named(name):
     return name[:NAME_LENGTH]
+
+
+def public_rows(model):
+    """The SQL condition of the rows of ``model`` that the public searches: an entry's
+    verified ones (its ``verified()``); "" for a model whose rows are all public."""
+    try:
+        status = model._meta.get_field("status")
+    except FieldDoesNotExist:
+        return ""
+    if not hasattr(model._default_manager, "verified"):
+        return ""
+    return f"{identifier(status.column)} = {literal(Status.VERIFIED)}"
 
 
 def literal(value):
@@ -217,6 +231,9 @@ class Entity:
     pk: str
     expression: str
     columns: list
+    # The condition of the rows the public searches (verified entries), "" where it
+    # searches them all (sources): those rows get an index of their own.
+    public: str = ""
 
 
 class Plan:
@@ -272,7 +289,7 @@ class Plan:
                 self.depend(table, pk, group)
         if not weights:
             raise ImproperlyConfigured(f"Search: {model._meta.label} declares nothing to search.")
-        self.entities[table] = Entity(table, pk, " || ".join(weights), unique(own))
+        self.entities[table] = Entity(table, pk, " || ".join(weights), unique(own), public_rows(model))
 
     def depend(self, table, pk, group):
         """What must refresh ``table``'s vectors when the rows ``group`` reads change."""
@@ -596,6 +613,15 @@ def changes(plan, state):
         index = named(f"{table}_{COLUMN}")
         if index not in state.indexes:
             done.statements.append(f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({COLUMN})")
+        # The public's searches read only verified entries: with the index of all the
+        # entries, PostgreSQL also reads the index of their status and combines the two,
+        # which grows with the corpus (7 ms of a 17 ms search at 300 000 claims).
+        public = named(f"{table}_public_{COLUMN}")
+        if plan.entities[table].public and public not in state.indexes:
+            done.statements.append(
+                f"CREATE INDEX IF NOT EXISTS {public} ON {table} USING gin ({COLUMN}) "
+                f"WHERE {plan.entities[table].public}"
+            )
     return done
 
 

@@ -369,3 +369,43 @@ def test_search_inside_a_subquery_keeps_to_its_own_table(require_postgres):
     inner = search.search(Claim.objects.all(), "wheat").values("pk")
     assert list(Claim.objects.filter(pk__in=inner)) == [match]
     assert list(Claim.objects.public().filter(pk__in=inner).at_corroboration_level("single")) == [match]
+
+
+def test_the_public_search_reads_the_index_of_verified_entries_only(require_postgres):
+    """Entries have a second index, of their verified rows: the public's search reads it
+    alone, instead of combining the index of every entry with that of their status."""
+    with connection.cursor() as cursor:
+        cursor.execute(vectors.STATE)
+        indexes = {name for kind, name, _, _ in cursor.fetchall() if kind == "index"}
+    public = {name for name in indexes if "_public_" in name}
+    assert public == {
+        "claims_claim_public_search_vector",
+        "quotes_quote_public_search_vector",
+        "agreements_agreement_public_search_vector",
+    }
+    assert "sources_source_search_vector" in indexes  # sources are all public: one index
+    source = make_source()
+    for n in range(40):
+        status = "verified" if n % 2 else "draft"
+        make_claim(status=status, statement=f"Talks on pipeline {n}", citations=[(source, "said Xi")])
+    # A table this small would be read through an index of the status instead (dropped
+    # for this test only: its transaction is rolled back).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'claims_claim' AND indexdef LIKE '%status%' "
+            "AND indexname NOT LIKE '%search_vector'"
+        )
+        for (index,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{index}"')
+        cursor.execute("ANALYZE claims_claim")
+        cursor.execute("SET enable_indexscan = off")
+    try:
+        plan = explain(search.search(Claim.objects.verified().order_by(), "agreements"))
+        assert "Bitmap Index Scan on claims_claim_public_search_vector" in plan, plan
+        assert plan.count("Bitmap Index Scan") == 1, plan  # it holds verified claims only
+        # The desk searches every entry, whatever its status.
+        plan = explain(search.search(Claim.objects.order_by(), "agreements"))
+        assert "Bitmap Index Scan on claims_claim_search_vector" in plan, plan
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_indexscan = on")

@@ -167,7 +167,12 @@ def test_a_database_that_ran_the_old_migrations_is_upgraded_in_place(require_pos
 
     done = vectors.install()
     assert done.refilled == tables
-    assert not [statement for statement in done.statements if "ADD COLUMN" in statement or "INDEX" in statement]
+    # The columns and indexes they made are kept; the indexes of verified entries came later.
+    assert not [
+        statement
+        for statement in done.statements
+        if "ADD COLUMN" in statement or ("INDEX" in statement and "_public_" not in statement)
+    ]
     assert definitions() == fresh_definitions
     assert {table: stored(table) for table in tables} == fresh
     assert vectors.install().statements == []
