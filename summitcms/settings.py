@@ -165,7 +165,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 
-
 def without_jit(database):
     """PostgreSQL's JIT compiles a query it expects to be costly, at a cost that the few
     rows a page reads never pay back: 536 ms of an event page's 2.1 s at a million claims.

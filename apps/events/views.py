@@ -77,11 +77,15 @@ class EventDetailView(DetailView):
         )
         context["differences"] = where_sources_differ(DIFFERENCES, claims=Claim.objects.filter(event__in=family))
         context["more_differences"] = len(context["differences"]) == DIFFERENCES
-        context["parts"] = Event.objects.filter(parent=event).annotate(
-            verified_claims=count_of(Claim.objects.verified(), "event"),
-            verified_quotes=count_of(Quote.objects.verified(), "occasion"),
-            verified_agreements=count_of(Agreement.objects.verified(), "event"),
-        ).order_by(F("starts_on").asc(nulls_last=True), "sequence", "name", "slug")
+        context["parts"] = (
+            Event.objects.filter(parent=event)
+            .annotate(
+                verified_claims=count_of(Claim.objects.verified(), "event"),
+                verified_quotes=count_of(Quote.objects.verified(), "occasion"),
+                verified_agreements=count_of(Agreement.objects.verified(), "event"),
+            )
+            .order_by(F("starts_on").asc(nulls_last=True), "sequence", "name", "slug")
+        )
         context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
             .filter(occasion__in=family)
