@@ -74,11 +74,16 @@ def count_of(queryset, outer_field, counted="pk", distinct=False):
     return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
 
 
+def naming_the_outer_row(queryset, lookups):
+    """The rows of ``queryset`` whose ``lookups`` (``{lookup: outer field}``) name the outer row."""
+    return queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()})
+
+
 def used_by(queryset, **lookups):
     """``Exists`` a row of ``queryset`` whose ``lookups`` name the outer row: for choices,
     say, the topics that a verified claim has. One probe per choice, not a join of every
     entry followed by DISTINCT."""
-    return models.Exists(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
+    return models.Exists(naming_the_outer_row(queryset, lookups))
 
 
 def probe_used_by(queryset, **lookups):
@@ -88,7 +93,7 @@ def probe_used_by(queryset, **lookups):
     and 380 ms at 300 000 claims, against 1 ms probed. Not for a small table whose index
     the planner skips (a quote's co-speakers, an agreement's parties): there each probe
     that finds nothing reads the table whole, ten times slower than the join."""
-    return has_a_row(queryset.filter(**{lookup: models.OuterRef(field) for lookup, field in lookups.items()}))
+    return has_a_row(naming_the_outer_row(queryset, lookups))
 
 
 def load_choices(specs):
