@@ -2,7 +2,7 @@
 
 On PostgreSQL: full-text search over the stored ``search_vector`` column (see
 ``vectors.py``) with ``websearch_to_tsquery`` — "quoted phrases", ``or``, ``-word`` — plus
-prefix matching of every word, so "agree" finds "agreements"; ranked with
+prefix matching of the last word, so "agree" finds "agreements"; ranked with
 ``ts_rank``, at most ``RANKED`` matches (see there). On SQLite, where no such column
 exists, every word (or "quoted phrase") must occur, case-insensitively, in one of the
 fields the model's search declaration lists (``index.searchables()``), whatever their
@@ -75,14 +75,25 @@ class StoredVector(Expression):
         return Col(query.get_initial_alias(), field, output_field=field)
 
 
+# A last word shorter than this is matched whole: "Xi" is a name, not the start of
+# "Xinhua", and a prefix of one or two letters would read most of the index.
+PREFIX_LENGTH = 3
+
+
 def websearch(text):
-    """The reader's query, with a prefix match of each word when it uses no operators."""
+    """The reader's query; when it uses no operators, its last word may also be the start
+    of a longer word ("agree" finds "agreements"), as a reader who is still typing it.
+
+    Only the last word: a prefix match reads every word of the index that starts with it,
+    three to five times the cost of the word itself, and words the reader has finished
+    ("Rania Al-Amin": "al" began thousands of words) need not pay it.
+    """
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
     words = WORDS.findall(text)
     uses_operators = '"' in text or re.search(r"(^|\s)-", text) or re.search(r"\bor\b", text, re.IGNORECASE)
-    if words and not uses_operators:
+    if words and not uses_operators and len(words[-1]) >= PREFIX_LENGTH:
         # \w+ words only, so the raw query cannot be malformed.
-        prefix = " & ".join(f"{word}:*" for word in words)
+        prefix = " & ".join([*words[:-1], f"{words[-1]}:*"])
         query = query | SearchQuery(prefix, search_type="raw", config=CONFIG)
     return query
 

@@ -194,6 +194,21 @@ def test_words_are_stemmed_and_prefixes_match(client, require_postgres):
     assert "/quotes/xi-peace-and-dialogue/" in results(client, "dialog")["quotes"]
 
 
+def test_only_the_last_word_is_matched_as_the_start_of_a_longer_one(require_postgres):
+    """The reader may still be typing the last word; the words before it are finished."""
+    source = make_source(body="The ministers met. Nothing else.")
+    cited = [(source, "The ministers met")]
+    patrols = make_claim(status="verified", statement="Joint patrols resume", citations=cited)
+    xinhua = make_claim(status="verified", statement="Xinhua reported joint talks", citations=cited)
+    assert found(Claim, "joint patro") == [patrols]
+    assert found(Claim, "patro joint") == []  # "patro" is finished: no such word
+    assert found(Claim, "patrols joint") == [patrols]
+    assert set(found(Claim, "xinh")) == {xinhua}
+    # Too short to be the start of a word: "Xi" is matched whole, not as "Xinhua".
+    assert found(Claim, "Xi") == []
+    assert found(Claim, "xi reported") == []
+
+
 def found(model, text):
     # Straight from the database: QuerySet.update() does not tell the page cache.
     return list(search.ranked(model.objects.public(), text))
