@@ -5,7 +5,7 @@ from apps.agreements.models import Agreement
 from apps.claims.models import Claim
 from apps.editorial.public import PublicListView, absolute, count_of, first
 from apps.quotes.models import Quote
-from apps.sources.models import Source
+from apps.sources.models import PUBLISHED_LATEST_FIRST, Source
 from apps.sources.views import verified_entries
 
 from .filters import OrganizationFilter, PersonFilter
@@ -107,7 +107,7 @@ class OrganizationDetailView(DetailView):
         context["sources"], context["more_sources"] = first(
             Source.objects.filter(outlet=organization)
             .annotate(verified_entries=verified_entries())
-            .order_by(F("published_on").desc(nulls_last=True), "title", "slug")
+            .order_by(*PUBLISHED_LATEST_FIRST)
         )
         context["relayed_by"], context["more_relayed_by"] = first(
             Source.objects.filter(relays=organization).select_related("outlet").order_by("title", "slug")

@@ -4,7 +4,7 @@ from apps.actors.models import Organization
 from apps.editorial.public import DateInput, OrderFilter, PublicFilterSet, choice_filter, used_by
 from apps.search.filters import SearchFilter
 
-from .models import Reliability, Source, SourceKind
+from .models import PUBLISHED_EARLIEST_FIRST, PUBLISHED_LATEST_FIRST, Reliability, Source, SourceKind
 
 
 class SourceFilter(PublicFilterSet):
@@ -21,8 +21,8 @@ class SourceFilter(PublicFilterSet):
     )
     order = OrderFilter(
         {
-            "published": ("Date published, latest first", ["-published_on", "title", "slug"]),
-            "oldest": ("Date published, earliest first", ["published_on", "title", "slug"]),
+            "published": ("Date published, latest first", PUBLISHED_LATEST_FIRST),
+            "oldest": ("Date published, earliest first", PUBLISHED_EARLIEST_FIRST),
             "title": ("Title, A–Z", ["title", "slug"]),
             "cited": ("Most cited", ["-verified_entries", "title", "slug"]),
         }

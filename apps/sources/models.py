@@ -9,8 +9,14 @@ from django.utils.text import Truncator
 from apps.actors.models import Organization
 from apps.editorial import registry
 from apps.editorial.models import SlugNaturalKeyManager, Stamped, TracksLoaded
+from summitcms.lib.indexes import LatestFirstIndex
 
 from . import text
+
+# The public's orders of sources. Undated sources come last either way, on SQLite and on
+# PostgreSQL alike (which otherwise disagree on where NULL sorts).
+PUBLISHED_LATEST_FIRST = (models.F("published_on").desc(nulls_last=True), models.F("title"), models.F("slug"))
+PUBLISHED_EARLIEST_FIRST = (models.F("published_on").asc(nulls_last=True), models.F("title"), models.F("slug"))
 
 
 class Reliability(models.TextChoices):
@@ -78,6 +84,10 @@ class Source(TracksLoaded, Stamped):
             # The admin's order (Meta.ordering, made total with "-id" by the changelist):
             # page 1 of the source list reads index entries instead of sorting the table.
             models.Index(fields=["-published_on", "title", "-id"]),
+            # The public list's order: its first page reads 25 index entries instead of
+            # sorting every source (200 of the page's 270 ms at 100 000 sources). The
+            # earliest first is PostgreSQL's own order of published_on's index.
+            LatestFirstIndex(*PUBLISHED_LATEST_FIRST, name="source_published_desc"),
             # The admin's language filter lists the languages in use (SELECT DISTINCT):
             # from this small index, not from a table of multi-kilobyte bodies.
             models.Index(fields=["language"]),

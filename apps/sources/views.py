@@ -1,4 +1,4 @@
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from apps.actors.models import Organization
@@ -7,7 +7,7 @@ from apps.editorial.models import Status
 from apps.editorial.public import PublicListView, absolute, count_of, first
 
 from .filters import SourceFilter
-from .models import Source
+from .models import PUBLISHED_LATEST_FIRST, Source
 from .passages import mark_passages
 
 VERIFIED = Status.VERIFIED
@@ -48,12 +48,7 @@ class SourceListView(SourceQueryMixin, PublicListView):
     ]
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .annotate(verified_entries=verified_entries())
-            .order_by(F("published_on").desc(nulls_last=True), "title", "slug")
-        )
+        return super().get_queryset().annotate(verified_entries=verified_entries()).order_by(*PUBLISHED_LATEST_FIRST)
 
 
 class SourceDetailView(SourceQueryMixin, DetailView):

@@ -1,9 +1,12 @@
 """The public source list and source page."""
 
+import datetime
 import re
 
 import pytest
+from django.db import connection
 
+from apps.sources.views import SourceListView
 from tests import html
 from tests.builders import make_claim, make_organization, make_quote, make_source, make_summit_corpus
 
@@ -73,6 +76,34 @@ def test_the_source_list_filters_by_outlet_kind_and_date(client):
     assert client.get("/sources/?reliability=Z").status_code == 400
     # Cited by 9 verified entries, by 7, by none.
     assert list(listed("/sources/?order=cited")) == [b, a, "Unrelated wire copy"]
+
+
+def test_undated_sources_come_last_in_either_order_of_dates(client):
+    """On SQLite and on PostgreSQL alike, which otherwise disagree on where NULL sorts."""
+    make_source(title="Undated note", published_on=None)
+    make_source(title="March report", published_on=datetime.date(2023, 3, 21))
+    make_source(title="April report", published_on=datetime.date(2023, 4, 2))
+    make_source(title="Another March report", published_on=datetime.date(2023, 3, 21))
+
+    def listed(url):
+        return list(html.entries(html.page(client.get(url))))
+
+    latest_first = ["April report", "Another March report", "March report", "Undated note"]
+    assert listed("/sources/") == latest_first
+    assert listed("/sources/?order=published") == latest_first
+    assert listed("/sources/?order=oldest") == ["Another March report", "March report", "April report", "Undated note"]
+
+
+def test_the_first_page_of_sources_reads_its_order_from_an_index(require_postgres):
+    """Not a sort of every source: 200 of the page's 270 ms at 100 000 sources."""
+    queryset = SourceListView().get_queryset()[:25]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "source_published_desc" in plan
+    assert "Sort Key" not in plan
 
 
 def test_an_unknown_source_is_not_found(client):
