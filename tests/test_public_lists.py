@@ -2,17 +2,30 @@
 a page past those shown, the filters folded behind one control, and no select box that
 offers nothing."""
 
+import datetime
 import re
 
 import pytest
 from django import forms
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from apps.agreements.views import AgreementListView
 from apps.editorial.public import ManyOptionsSelect, PublicListView, ShownPagesPaginator
+from apps.quotes.views import QuoteListView
 from apps.sources.models import Source
+from apps.sources.views import SourceListView
 from tests import html
-from tests.builders import make_claim, make_organization, make_person, make_quote, make_source, make_summit_corpus
+from tests.builders import (
+    make_agreement,
+    make_claim,
+    make_organization,
+    make_person,
+    make_quote,
+    make_source,
+    make_summit_corpus,
+)
 
 pytestmark = pytest.mark.django_db
 LISTS = ["/claims/", "/quotes/", "/agreements/", "/sources/", "/people/", "/organizations/"]
@@ -134,3 +147,41 @@ def test_the_select_boxes_render_as_djangos_own_whatever_is_chosen(client, query
     if "speaker=" in query:
         assert re.search(r'<option value="vladimir-putin" selected>', shown)
         assert re.search(r'<option value="kremlin-talks" selected>', shown)
+
+
+LATEST_FIRST = {
+    "quotes": (lambda day, text: make_quote(status="verified", said_on=day, text=text), "?order=said"),
+    "agreements": (lambda day, text: make_agreement(status="verified", signed_on=day, title=text), "?order=signed"),
+}
+
+
+@pytest.mark.parametrize("kind", LATEST_FIRST)
+def test_the_undated_come_last_in_a_list_latest_first(client, kind):
+    """On SQLite and on PostgreSQL alike, which otherwise disagree on where NULL sorts."""
+    make, chosen = LATEST_FIRST[kind]
+    make(None, "Undated")
+    make(datetime.date(2023, 3, 21), "March")
+    make(datetime.date(2023, 4, 2), "April")
+    for url in (f"/{kind}/", f"/{kind}/{chosen}"):
+        assert list(html.entries(html.page(client.get(url)))) == ["April", "March", "Undated"], url
+
+
+@pytest.mark.parametrize(
+    "view, index",
+    [
+        (QuoteListView, "quote_public_said"),
+        (AgreementListView, "agreement_public_signed"),
+        (SourceListView, "source_published_desc"),
+    ],
+)
+def test_the_first_page_of_a_list_latest_first_reads_its_order_from_an_index(require_postgres, view, index):
+    """Not a sort of every row: 200 of the source list's 270 ms at 100 000 sources."""
+    page = view()
+    page.setup(RequestFactory().get("/"))
+    sql, params = page.get_queryset()[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the tables are nearly empty here
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
+    assert "Sort Key" not in plan

@@ -1,10 +1,9 @@
-from django.db.models import F
 from django.views.generic import DetailView
 
-from apps.agreements.models import Agreement
+from apps.agreements.models import SIGNED_LATEST_FIRST, Agreement
 from apps.claims.models import Claim
 from apps.editorial.public import PublicListView, absolute, count_of, first
-from apps.quotes.models import Quote
+from apps.quotes.models import SAID_LATEST_FIRST, Quote
 from apps.sources.models import PUBLISHED_LATEST_FIRST, Source
 from apps.sources.views import verified_entries
 
@@ -55,10 +54,10 @@ class PersonDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         context["quotes"], context["more_quotes"] = first(
-            Quote.objects.verified().said_by([person]).with_speakers().order_by("-said_on", "slug")
+            Quote.objects.verified().said_by([person]).with_speakers().order_by(*SAID_LATEST_FIRST)
         )
         context["agreements"], context["more_agreements"] = first(
-            Agreement.objects.verified().filter(signatories=person).order_by("-signed_on", "title", "slug")
+            Agreement.objects.verified().filter(signatories=person).order_by(*SIGNED_LATEST_FIRST)
         )
         context["claims"], context["more_claims"] = first(
             Claim.objects.verified()
@@ -94,15 +93,13 @@ class OrganizationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organization = self.object
         context["agreements"], context["more_agreements"] = first(
-            Agreement.objects.verified()
-            .filter(parties=organization)
-            .order_by(F("signed_on").desc(nulls_last=True), "title", "slug")
+            Agreement.objects.verified().filter(parties=organization).order_by(*SIGNED_LATEST_FIRST)
         )
         context["quotes"], context["more_quotes"] = first(
             Quote.objects.verified()
             .filter(speaker_organization=organization)
             .with_speakers()
-            .order_by("-said_on", "slug")
+            .order_by(*SAID_LATEST_FIRST)
         )
         context["sources"], context["more_sources"] = first(
             Source.objects.filter(outlet=organization)

@@ -6,9 +6,11 @@ from apps.actors.models import Organization, Person
 from apps.editorial.models import Entry, Publication, Topic
 from apps.events.models import Event
 from apps.sources.models import Citation
+from summitcms.lib.indexes import LatestFirstIndex
 
 # The public list's order; the slug makes it total with a key that travels with the data.
-SIGNED_LATEST_FIRST = ("-signed_on", "title", "slug")
+# Undated agreements come last, on PostgreSQL as on SQLite (which disagree on NULL).
+SIGNED_LATEST_FIRST = (models.F("signed_on").desc(nulls_last=True), models.F("title"), models.F("slug"))
 
 
 class AgreementKind(models.TextChoices):
@@ -50,6 +52,9 @@ class Agreement(Entry):
             models.Index(fields=["event", "status"]),
             # Newest verified first (``NEWEST_VERIFIED``), on public lists, the overview and the feed.
             models.Index(fields=["status", "-verified_at", "slug"]),
+            # The public list's order (``SIGNED_LATEST_FIRST``) of the verified: page 1 reads
+            # index entries instead of sorting them.
+            LatestFirstIndex(models.F("status"), *SIGNED_LATEST_FIRST, name="agreement_public_signed"),
         ]
         constraints = [
             *Entry.Meta.constraints,

@@ -16,7 +16,7 @@ from apps.editorial.public import (
 from apps.events.models import Event
 from apps.search.filters import SearchFilter
 
-from .models import Quote
+from .models import SAID_LATEST_FIRST, Quote
 
 VERIFIED = Status.VERIFIED
 # The speaker filter's values say which kind of speaker they name: "person:vladimir-putin".
@@ -37,7 +37,7 @@ class QuoteFilter(PublicFilterSet):
     corroboration = CorroborationFilter()
     order = OrderFilter(
         {
-            "said": ("Date said, latest first", ["-said_on", "slug"]),
+            "said": ("Date said, latest first", SAID_LATEST_FIRST),
             "recent": ("Recently verified", NEWEST_VERIFIED),
             "speaker": ("Speaker", ["speaker__name", "speaker_organization__name", "speaker_statement__title", "slug"]),
         }

@@ -4,9 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
 
-from apps.sources.views import SourceListView
 from tests import html
 from tests.builders import make_claim, make_organization, make_quote, make_source, make_summit_corpus
 
@@ -92,18 +90,6 @@ def test_undated_sources_come_last_in_either_order_of_dates(client):
     assert listed("/sources/") == latest_first
     assert listed("/sources/?order=published") == latest_first
     assert listed("/sources/?order=oldest") == ["Another March report", "March report", "April report", "Undated note"]
-
-
-def test_the_first_page_of_sources_reads_its_order_from_an_index(require_postgres):
-    """Not a sort of every source: 200 of the page's 270 ms at 100 000 sources."""
-    queryset = SourceListView().get_queryset()[:25]
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "source_published_desc" in plan
-    assert "Sort Key" not in plan
 
 
 def test_an_unknown_source_is_not_found(client):
