@@ -20,6 +20,7 @@ from tests import html
 from tests.builders import (
     make_agreement,
     make_claim,
+    make_event,
     make_organization,
     make_person,
     make_quote,
@@ -185,3 +186,27 @@ def test_the_first_page_of_a_list_latest_first_reads_its_order_from_an_index(req
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan
     assert "Sort Key" not in plan
+
+
+def test_orders_through_what_an_entry_may_lack_agree_on_both_databases(client):
+    """A claim of no event, a quote by an organization: where they sort is said, not left
+    to the database (SQLite puts NULL first, PostgreSQL last)."""
+    make_claim(status="verified", statement="Of no event")
+    make_claim(status="verified", statement="At the talks", event=make_event(starts_on=datetime.date(2023, 3, 21)))
+    make_claim(status="verified", statement="At the dinner", event=make_event(starts_on=datetime.date(2023, 3, 20)))
+    assert list(html.entries(html.page(client.get("/claims/?order=event")))) == [
+        "At the dinner",
+        "At the talks",
+        "Of no event",
+    ]
+    statement = make_agreement(status="verified", title="Joint Statement")
+    make_quote(status="verified", text="By the statement", speaker_statement=statement)
+    make_quote(status="verified", text="By the ministry", speaker_organization=make_organization(name="Ministry"))
+    make_quote(status="verified", text="By Zhang", speaker=make_person(name="Zhang Wei"))
+    make_quote(status="verified", text="By Anna", speaker=make_person(name="Anna Ivanova"))
+    assert list(html.entries(html.page(client.get("/quotes/?order=speaker")))) == [
+        "By Anna",
+        "By Zhang",
+        "By the ministry",
+        "By the statement",
+    ]

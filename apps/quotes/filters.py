@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Concat
 
 from apps.actors.models import Organization, Person
@@ -39,7 +39,16 @@ class QuoteFilter(PublicFilterSet):
         {
             "said": ("Date said, latest first", SAID_LATEST_FIRST),
             "recent": ("Recently verified", NEWEST_VERIFIED),
-            "speaker": ("Speaker", ["speaker__name", "speaker_organization__name", "speaker_statement__title", "slug"]),
+            # People A–Z, then organizations, then joint statements, on SQLite as on PostgreSQL.
+            "speaker": (
+                "Speaker",
+                [
+                    F("speaker__name").asc(nulls_last=True),
+                    F("speaker_organization__name").asc(nulls_last=True),
+                    F("speaker_statement__title").asc(nulls_last=True),
+                    "slug",
+                ],
+            ),
         }
     )
 
