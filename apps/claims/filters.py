@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from apps.actors.models import Organization, Person
 from apps.editorial.models import NEWEST_VERIFIED, Status, Topic
@@ -16,7 +16,7 @@ from apps.events.models import Event
 from apps.search.filters import SearchFilter
 from apps.sources.models import Source
 
-from .models import Claim, ClaimCitation
+from .models import BY_EVENT_DATE, Claim, ClaimCitation
 
 VERIFIED = Status.VERIFIED
 
@@ -34,16 +34,7 @@ class ClaimFilter(PublicFilterSet):
         {
             "recent": ("Recently verified", NEWEST_VERIFIED),
             "statement": ("Statement, A–Z", ["statement", "slug"]),
-            # Claims of no event (or an undated one) last, on SQLite as on PostgreSQL.
-            "event": (
-                "Event date",
-                [
-                    F("event__starts_on").asc(nulls_last=True),
-                    F("event__sequence").asc(nulls_last=True),
-                    "statement",
-                    "slug",
-                ],
-            ),
+            "event": ("Event date", BY_EVENT_DATE),
         }
     )
 

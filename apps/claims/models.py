@@ -24,6 +24,15 @@ from apps.sources.models import Citation
 from summitcms.lib import numbers
 from summitcms.lib.probes import has_a_row
 
+# Claims in the order of their events (an event page, the list's "Event date"); claims of
+# no event, or of an undated one, last, on SQLite as on PostgreSQL.
+BY_EVENT_DATE = (
+    models.F("event__starts_on").asc(nulls_last=True),
+    models.F("event__sequence").asc(nulls_last=True),
+    models.F("statement"),
+    models.F("slug"),
+)
+
 
 class Credibility(models.IntegerChoices):
     """Information credibility on the NATO/Admiralty scale."""

@@ -5,7 +5,7 @@ from django.views.generic import DetailView
 
 from apps.agreements.models import Agreement
 from apps.claims.differences import where_sources_differ
-from apps.claims.models import Claim
+from apps.claims.models import BY_EVENT_DATE, Claim
 from apps.editorial.public import count_of, first
 from apps.quotes.models import Quote
 
@@ -68,7 +68,7 @@ class EventDetailView(DetailView):
             .filter(event__in=family)
             .with_evidence("source__outlet")
             .select_related("event")
-            .order_by(F("event__starts_on").asc(nulls_last=True), "event__sequence", "statement", "slug")
+            .order_by(*BY_EVENT_DATE)
         )
         matrix_claims = list(claims[: MATRIX_ROWS + 1])
         context["more_claims"] = len(matrix_claims) > MATRIX_ROWS
