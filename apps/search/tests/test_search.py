@@ -17,6 +17,7 @@ from apps.search import query as search
 from apps.search import vectors
 from tests import html
 from tests.builders import make_agreement, make_claim, make_person, make_quote, make_source, make_summit_corpus
+from tests.plans import explain
 
 pytestmark = pytest.mark.django_db
 
@@ -354,16 +355,6 @@ def test_a_specific_query_ranks_the_best_match_first(client, require_postgres):
     assert found == [both.pk, one.pk, in_evidence.pk]
 
 
-def explain(queryset):
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET enable_seqscan = on")
-    return plan
-
-
 def test_the_ranked_search_uses_the_gin_index(require_postgres):
     # The matches to rank come from the index, not from a walk of the table (on an empty
     # table the planner may prefer the status index, hence all claims).
@@ -371,16 +362,9 @@ def test_the_ranked_search_uses_the_gin_index(require_postgres):
 
 
 def test_the_search_uses_the_gin_index(require_postgres):
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        # Without the default order, whose index the planner may walk instead on an empty
-        # table (make bench reads EXPLAIN of the ranked search on a large corpus).
-        queryset = search.search(Claim.objects.order_by(), "agreements")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET enable_seqscan = on")
-    assert "claims_claim_search_vector" in plan
+    # Without the default order, whose index the planner may walk instead on an empty
+    # table (make bench reads EXPLAIN of the ranked search on a large corpus).
+    assert "claims_claim_search_vector" in explain(search.search(Claim.objects.order_by(), "agreements"))
 
 
 def test_search_inside_a_subquery_keeps_to_its_own_table(require_postgres):
