@@ -42,21 +42,22 @@ def test_a_reader_filters_claims_opens_one_and_follows_an_excerpt_to_its_passage
     page.goto(f"{live_server.url}/claims/")
     page.select_option("#id_topic", label="Diplomacy")
     page.select_option("#id_corroboration", label="2 or more independent sources")
+    # A click starts the next page; wait_for_url waits until it has loaded, which a
+    # locator's count() or all_inner_texts() does not.
     page.click("button:has-text('Apply')")
-    assert re.search(r"topic=diplomacy.*corroboration=corroborated", page.url)
+    page.wait_for_url(re.compile(r"topic=diplomacy.*corroboration=corroborated"))
     assert page.locator(".entry-list .entry-title").all_inner_texts() == [
         "Putin praised China’s peace plan for Ukraine."
     ]
     assert "Topic: Diplomacy" in page.inner_text(".active-filters")
 
     page.click("text=Putin praised China’s peace plan for Ukraine.")
-    assert page.url.endswith("/claims/putin-praised-peace-plan/")
+    page.wait_for_url("**/claims/putin-praised-peace-plan/")
     assert page.inner_text(".corroboration .badge") == "2 independent sources"
     excerpt = page.locator(".evidence-supports .citation").first
     passage = excerpt.locator("blockquote").inner_text()
     excerpt.locator(".citation-source a").click()
-
-    assert re.search(r"/sources/[\w-]+/#passage-\d+-\d+$", page.url)
+    page.wait_for_url(re.compile(r"/sources/[\w-]+/#passage-\d+-\d+$"))
     target = page.locator("mark:target")
     assert target.count() == 1
     assert target.inner_text() == passage
@@ -137,6 +138,7 @@ def test_on_a_phone_the_filters_fold_behind_one_control_and_stay_open_on_a_deskt
     assert page.locator("#id_topic").is_visible()
     page.select_option("#id_topic", label="Trade")
     page.click("button:has-text('Apply')")
+    page.wait_for_url("**topic=trade**")
     assert page.locator(".entry-list .entry-title").all_inner_texts() == [
         "China’s trade with Russia reached a record high in 2022, up 30 %."
     ]
