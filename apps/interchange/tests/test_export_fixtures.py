@@ -346,10 +346,11 @@ def test_on_postgresql_every_query_of_the_export_joins_its_tables_and_reads_no_s
     corpus, require_postgres, options
 ):
     """Under an ``OR``, PostgreSQL runs an ``IN (subquery)`` as a subplan: hashed while it
-    fits in memory, read again for every row when it does not. The million-claim export's
-    events, agreements and topics never finished that way. Every query of an export must
-    join (a ``UNION ALL`` of what refers to a table, the status of the entry referred to
-    through a join), which the plans of these few rows show as well as a million would."""
+    fits in memory, read again for every row when it does not (at a million claims, one
+    query of the export ran 22 minutes that way before it was stopped). Every query of an
+    export must join (a ``UNION ALL`` of what refers to a table, the status of the entry
+    referred to through a join), which the plans of these few rows show as well as a
+    million would."""
     with CaptureQueriesContext(connection) as captured:
         export(*options)
     selects = [query["sql"] for query in captured if query["sql"].startswith("SELECT")]
