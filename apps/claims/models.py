@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from apps.actors.models import Person
 from apps.agreements.models import Agreement
@@ -23,6 +22,7 @@ from apps.quotes.models import Quote
 from apps.sources.models import Citation
 from summitcms.lib import numbers
 from summitcms.lib.probes import has_a_row
+from summitcms.lib.words import shorten
 
 # Claims in the order of their events (an event page, the list's "Event date"); claims of
 # no event, or of an undated one, last, on SQLite as on PostgreSQL.
@@ -202,7 +202,7 @@ class Claim(Entry):
         ]
 
     def __str__(self):
-        return Truncator(self.statement).chars(90)
+        return shorten(self.statement, 90)
 
     def get_absolute_url(self):
         return reverse("claims:detail", args=[self.slug])

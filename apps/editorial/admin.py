@@ -16,9 +16,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from summitcms.lib.words import shorten
 
 from . import changes, history, registry, workflow
 from .changelists import CappedCountAdmin, RowsChangeList
@@ -149,7 +150,7 @@ class EntryForm(VersionedForm):
             (
                 (
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(entry.pk)]),
-                    Truncator(getattr(entry, field)).chars(120),
+                    shorten(getattr(entry, field), 120),
                     entry.get_status_display().lower(),
                     round(similarity * 100),
                 )
@@ -417,7 +418,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
             passage = (citation.source_id, citation.start, citation.end)
             if passage in cited:
                 raise forms.ValidationError(
-                    f"The passage “{Truncator(citation.passage).chars(80)}” of “{citation.source}” is cited twice."
+                    f"The passage “{shorten(citation.passage, 80)}” of “{citation.source}” is cited twice."
                 )
             cited.add(passage)
 

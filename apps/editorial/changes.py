@@ -33,7 +33,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+
+from summitcms.lib.words import shorten
 
 from . import registry
 
@@ -487,8 +488,8 @@ def summary(model, before, after, limit=300):
     return [
         {
             "label": row["label"],
-            "before": Truncator(row["before"]).chars(limit),
-            "after": Truncator(row["after"]).chars(limit),
+            "before": shorten(row["before"], limit),
+            "after": shorten(row["after"], limit),
         }
         for row in differences(model, before, after)
     ]

@@ -9,8 +9,9 @@ earlier version through the same rules as any other change.
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.text import Truncator
 from reversion.models import Version
+
+from summitcms.lib.words import shorten
 
 from . import changes, registry, workflow
 from .models import Entry, ProposalStatus, Status, Versioned
@@ -64,7 +65,7 @@ def _display(field, value, names):
         return names.get((field.related_model, value), f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return Truncator(str(value)).chars(300)
+    return shorten(str(value), 300)
 
 
 def _names(model, dicts):

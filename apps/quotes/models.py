@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from apps.actors.models import Organization, Person
 from apps.agreements.models import Agreement, AgreementKind
@@ -11,7 +10,7 @@ from apps.events.models import Event
 from apps.sources import text
 from apps.sources.models import Citation
 from summitcms.lib.indexes import LatestFirstIndex
-from summitcms.lib.words import and_list
+from summitcms.lib.words import and_list, shorten
 
 # The public list's order: the latest said first, the slug breaking ties, the undated last
 # (on PostgreSQL as on SQLite, which disagree on NULL).
@@ -119,7 +118,7 @@ class Quote(Entry):
         ]
 
     def __str__(self):
-        return f"{self.speaker_name}: “{Truncator(self.text).chars(70)}”"
+        return f"{self.speaker_name}: “{shorten(self.text, 70)}”"
 
     def get_absolute_url(self):
         return reverse("quotes:detail", args=[self.slug])
@@ -239,7 +238,7 @@ class Quote(Entry):
         excerpts = list(excerpts)
         if not excerpts or any(text.contains(excerpt, self.text) for excerpt in excerpts):
             return None
-        return f"The quote “{Truncator(self.text).chars(80)}” is not in any of its supporting excerpts."
+        return f"The quote “{shorten(self.text, 80)}” is not in any of its supporting excerpts."
 
     def evidence_problems(self, anchors=True, citations=None):
         citations = list(self.citations.all() if citations is None else citations)

@@ -4,12 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from apps.actors.models import Organization
 from apps.editorial import registry
 from apps.editorial.models import SlugNaturalKeyManager, Stamped, TracksLoaded
 from summitcms.lib.indexes import LatestFirstIndex
+from summitcms.lib.words import shorten
 
 from . import text
 
@@ -119,7 +119,7 @@ class Source(TracksLoaded, Stamped):
             )
         lost = [c for c in self.cited_passages if text.locate_folded(c.excerpt, self.folded_body()) is None]
         if lost:
-            names = "; ".join(f"“{Truncator(c.excerpt).chars(60)}” ({c.entry})" for c in lost)
+            names = "; ".join(f"“{shorten(c.excerpt, 60)}” ({c.entry})" for c in lost)
             raise ValidationError({"body": f"The new text no longer contains {len(lost)} cited excerpt(s): {names}."})
 
     # What ``clean`` reads from the database, once per instance. A caller that read it for
@@ -299,7 +299,7 @@ class Citation(TracksLoaded, models.Model):
         return span
 
     def not_found(self):
-        excerpt = Truncator(self.excerpt.strip()).chars(80)
+        excerpt = shorten(self.excerpt.strip(), 80)
         message = f"The excerpt “{excerpt}” is not in the source “{self.source}”."
         nearest = self.nearest_passage()
         if nearest:
@@ -324,7 +324,7 @@ class Citation(TracksLoaded, models.Model):
         if span is None:
             return self.not_found()
         if span != (self.start, self.end):
-            excerpt = Truncator(self.excerpt.strip()).chars(80)
+            excerpt = shorten(self.excerpt.strip(), 80)
             return (
                 f"The excerpt “{excerpt}” is recorded at {self.start}–{self.end} of “{self.source}” "
                 f"but found at {span[0]}–{span[1]}."
