@@ -223,8 +223,9 @@ class StampedAdmin(KeysOnlyAutocomplete, SeenVersionMixin, VersionAdmin, CappedC
     """
 
     form = VersionedForm
-    # The admin's own list, without reversion's "Recover deleted" link.
-    change_list_template = None
+    # The capped list (its rows written by RowsChangeList), without reversion's "Recover
+    # deleted" link.
+    change_list_template = CappedCountAdmin.change_list_template
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     stamp_fields = ["created_by", "created_at", "updated_by", "updated_at"]
     object_history_template = "admin/editorial/object_history.html"

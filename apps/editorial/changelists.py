@@ -7,14 +7,27 @@ pages past the one shown, and filters on large related tables pick their value t
 the admin's autocomplete instead of listing every choice.
 """
 
+import datetime
+
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+)
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from summitcms.lib.counting import AtLeast
@@ -43,8 +56,78 @@ class CappedCountPaginator(Paginator):
         return isinstance(self.count, AtLeast)
 
 
+class Column:
+    """One column of a changelist, with what Django's ``items_for_result`` works out again
+    for every cell (its classes, whether it is a model field, the empty value) worked out
+    once, and the display of a value that shows the same wherever it appears (a choice,
+    a yes/no icon, a date) kept for the rest of the page."""
+
+    def __init__(self, changelist, index, name, link):
+        self.name = name
+        self.link = link
+        self.empty = changelist.model_admin.get_empty_value_display()
+        try:
+            self.field = _get_non_gfk_field(changelist.lookup_opts, name)
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+            self.field = None  # a method, property or callable: lookup_field() per row
+        if callable(name):
+            name = f"lambda{index}" if name.__name__ == "<lambda>" else name.__name__
+        classes = ["action-checkbox"] if name == "action_checkbox" else [f"field-{name}"]
+        if isinstance(self.field, (models.DateField, models.TimeField, models.ForeignKey)):
+            classes.append("nowrap")
+        self.classes = mark_safe(f' class="{" ".join(classes)}"')
+        self.dated_classes = mark_safe(f' class="{" ".join([*classes, "nowrap"])}"')
+        field = self.field
+        same_everywhere = field is not None and (
+            getattr(field, "flatchoices", None)
+            or (
+                isinstance(field, (models.BooleanField, models.DateField, models.TimeField))
+                and not isinstance(field, models.DateTimeField)  # shown in the reader's time zone
+            )
+        )
+        self.shown = {} if same_everywhere else None
+
+    def display(self, changelist, result):
+        """The cell's content and its classes, as ``items_for_result`` has them."""
+        field = self.field
+        if field is None or field.auto_created:
+            try:
+                _, attr, value = lookup_field(self.name, result, changelist.model_admin)
+            except ObjectDoesNotExist:
+                return self.empty, self.classes
+            empty = getattr(attr, "empty_value_display", self.empty)
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            boolean = getattr(attr, "boolean", False)
+            if isinstance(attr, property) and hasattr(attr, "fget"):
+                boolean = getattr(attr.fget, "boolean", False)
+            dated = isinstance(value, (datetime.date, datetime.time))
+            return display_for_value(value, empty, boolean), self.dated_classes if dated else self.classes
+        value = getattr(result, self.name)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        if isinstance(field.remote_field, models.ManyToOneRel):
+            related = getattr(result, field.name)
+            return (self.empty if related is None else related), self.classes
+        if self.shown is None:
+            return display_for_field(value, field, self.empty, avoid_link=self.link), self.classes
+        try:
+            return self.shown[value], self.classes
+        except KeyError:
+            shown = self.shown[value] = display_for_field(value, field, self.empty, avoid_link=self.link)
+        except TypeError:  # a value that cannot be a key (choices of lists)
+            shown = display_for_field(value, field, self.empty, avoid_link=self.link)
+        return shown, self.classes
+
+
 class RowsChangeList(ChangeList):
-    """A changelist that reverses the change view's address once, not once per row."""
+    """A changelist that writes its rows with less of Django's work per row.
+
+    ``rows()`` writes the same cells as the admin's ``items_for_result`` (a test compares
+    them for every list), with each column's fixed parts worked out once (``Column``) and
+    the change view's address reversed once, not once per row: at 500 rows, Django's
+    per-cell work was most of the page's time.
+    """
 
     @cached_property
     def change_url_pattern(self):
@@ -61,6 +144,59 @@ class RowsChangeList(ChangeList):
             return super().url_for_result(result)
         return self.change_url_pattern.replace("0pk0", str(pk))
 
+    def with_filters(self, url):
+        return add_preserved_filters({"preserved_filters": self.preserved_filters, "opts": self.opts}, url)
+
+    @cached_property
+    def preserved_change_url(self):
+        """The change view's address with the list's filters kept (the admin's
+        ``add_preserved_filters``), split around the placeholder key."""
+        before, _, after = self.with_filters(self.change_url_pattern).partition("0pk0")
+        return conditional_escape(before), conditional_escape(after)
+
+    def link(self, result, shown):
+        pk = getattr(result, self.pk_attname)
+        if isinstance(pk, int):
+            before, after = self.preserved_change_url
+            url = mark_safe(f"{before}{pk}{after}")
+        else:
+            url = self.with_filters(self.url_for_result(result))
+        opener = ""
+        if self.is_popup:
+            opener = format_html(' data-popup-opener="{}"', result.serializable_value(self.to_field or self.pk_attname))
+        return format_html('<a href="{}"{}>{}</a>', url, opener, shown)
+
+    def columns(self):
+        columns, first = [], True
+        for index, name in enumerate(self.list_display):
+            if self.list_display_links is None:
+                link = False
+            elif first and not self.list_display_links:
+                link = True
+            else:
+                link = name in self.list_display_links
+            columns.append(Column(self, index, name, link))
+            first = first and not link
+        return columns
+
+    def rows(self):
+        """Each row of the page as the list of its cells' HTML (without ``list_editable``'s
+        forms: ``result_rows`` leaves a list with forms to Django)."""
+        columns = self.columns()
+        rows = []
+        for result in self.result_list:
+            cells, first = [], True
+            for column in columns:
+                shown, classes = column.display(self, result)
+                if column.link:
+                    tag = "th" if first else "td"
+                    first = False
+                    cells.append(mark_safe(f"<{tag}{classes}>{self.link(result, shown)}</{tag}>"))
+                else:
+                    cells.append(mark_safe(f"<td{classes}>{conditional_escape(shown)}</td>"))
+            rows.append(cells)
+        return rows
+
 
 class CappedCountAdmin(admin.ModelAdmin):
     """A ModelAdmin whose changelist never counts its whole table.
@@ -71,6 +207,7 @@ class CappedCountAdmin(admin.ModelAdmin):
     The page number comes from the query string, as the changelist reads it.
     """
 
+    change_list_template = "admin/editorial/change_list.html"
     count_cap = 1000
     count_pages_ahead = 9
     # The capped count already bounds the cost; a second, unfiltered count would not be.
@@ -85,7 +222,7 @@ class CappedCountAdmin(admin.ModelAdmin):
         return CappedCountPaginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
 
     def get_changelist(self, request, **kwargs):
-        return RowsChangeList
+        return RowsChangeList  # its rows() written by change_list_template
 
     def action_checkbox(self, obj):
         """Django's checkbox of each row, written directly: rendering a ``CheckboxInput``
