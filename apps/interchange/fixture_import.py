@@ -33,7 +33,7 @@ from types import MappingProxyType
 import reversion
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, reset_queries, transaction
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -336,6 +336,9 @@ class FixtureImport:
                         self.changed_before[item.label].add(item.pk)
                 if self.progress:
                     self.progress(read)
+                # With DEBUG on, Django logs the SQL of the last 9 000 queries: a part's
+                # INSERTs carry its text, and a million-claim file grew that log to 1.5 GB.
+                reset_queries()
                 self.start_part()
                 self.parse(objects)
             self.finish_parts()

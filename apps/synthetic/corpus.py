@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils.text import slugify
 
 from apps.actors.models import Organization, Person
@@ -1004,6 +1004,7 @@ class Writer:
             for part in plan.parts:
                 self.write_part(part)
                 del part  # planned, written: the next part is planned in its place
+                reset_queries()  # DEBUG's log of the last 9 000 queries holds a part's INSERTs
                 gc.collect()
         return self.counts
 

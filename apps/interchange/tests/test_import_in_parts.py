@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from reversion.models import Version
 
 from apps.claims.models import Claim
@@ -226,3 +227,29 @@ def test_an_import_in_parts_leaves_every_search_vector_current(corpus, tmp_path,
     assert Claim.objects.exists()
     for table in ("claims_claim", "quotes_quote", "agreements_agreement", "sources_source"):
         assert stale_vectors(table) == 0, table
+
+
+def test_a_long_import_does_not_keep_the_sql_of_every_part_when_debug_is_on(corpus, tmp_path, parts_of, settings):
+    """With DEBUG on (``make run``), Django logs the SQL of the last 9 000 queries. An
+    import's INSERTs carry the file's text: kept part after part, that log took a
+    million-claim import to 1.5 GB. Each part forgets the SQL of the one before."""
+    fixture = export("--all")[0]
+    path = write(tmp_path, fixture)
+    empty_the_corpus()
+    parts_of(2)
+    settings.DEBUG = True
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(f"{sql} {params}")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        out, err = run_with_progress(path)
+    assert out.strip().splitlines()[-1].startswith("42 added")
+    assert len(err.splitlines()) == 21  # parts
+    logged = [query["sql"] for query in connection.queries]
+    assert 0 < len(logged) < len(executed) / 5
+    # What is left is the end of the import, not its first parts' sources.
+    assert not any(BODY[:40] in sql for sql in logged)
+    assert any(BODY[:40] in sql for sql in executed)

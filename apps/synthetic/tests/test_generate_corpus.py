@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from apps.actors.models import Organization, Person
@@ -111,6 +111,26 @@ def test_it_holds_one_part_of_the_corpus_at_a_time(monkeypatch):
     assert out.startswith("Generated 100 sources, 1 000 claims, 500 quotes, 50 agreements and ")
     assert held == [1] * 10  # ten summits, ten parts, never two at once
     call_command("check_corpus", stdout=StringIO(), stderr=StringIO())  # raises on any problem
+
+
+def test_it_does_not_keep_the_sql_of_every_part_when_debug_is_on(monkeypatch, settings):
+    """With DEBUG on, Django logs the SQL of the last 9 000 queries, and a part's INSERTs
+    carry its sources' text: each part forgets the SQL of the one before."""
+    monkeypatch.setattr(corpus, "CLAIMS_PER_SUMMIT", 100)
+    monkeypatch.setattr(corpus, "CLAIMS_PER_PART", 100)  # one summit per part
+    settings.DEBUG = True
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        generate(claims=500)
+    first_source = Source.objects.order_by("pk").values_list("title", flat=True).first()
+    logged = [query["sql"] for query in connection.queries]
+    assert 0 < len(logged) < len(executed) / 3
+    assert not any(first_source in sql for sql in logged)
 
 
 def test_it_has_the_shape_asked_for(generated):
