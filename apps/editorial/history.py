@@ -65,7 +65,7 @@ def _display(field, value, names):
         return names.get((field.related_model, value), f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return shorten(str(value), 300)
+    return shorten(value, 300)
 
 
 def _names(model, dicts):
