@@ -152,6 +152,19 @@ def test_a_changed_declaration_recomputes_its_own_table_only(require_postgres, d
     assert vector_of(quote) == "'marker'"
 
 
+def test_migrate_asks_to_compact_only_tables_that_hold_rows(require_postgres, declare):
+    declare(Event, Searched(A=["name", "place"]))
+    out = StringIO()
+    vectors.install_after_migrate(stdout=out)
+    assert "recomputed the vectors of events_event" in out.getvalue()
+    assert "compact" not in out.getvalue()  # no event yet: no row was written again
+    make_event(name="Saltmarsh Summit")
+    declare(Event, Searched(A=["name"]))
+    out = StringIO()
+    vectors.install_after_migrate(stdout=out)
+    assert "compact those tables when the site is quiet" in out.getvalue()
+
+
 def test_a_database_that_ran_the_old_migrations_is_upgraded_in_place(require_postgres):
     make_summit_corpus()
     person = make_person(name="Xi Jinping", aliases="Chairman Xi")
