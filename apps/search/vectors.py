@@ -44,6 +44,7 @@ from django.db.models import CharField, ForeignKey, ForeignObjectRel, ManyToMany
 from django.db.models.constants import LOOKUP_SEP
 
 from apps.editorial.models import Status
+from summitcms.lib.statistics import holding_rows
 
 from .index import parts, searchables
 from .query import CONFIG
@@ -725,22 +726,17 @@ def compact(using=DEFAULT_DB_ALIAS, progress=None):
     return tables
 
 
-def rewrote_rows(connection, tables):
-    """Whether any of ``tables`` holds rows, which recomputing their vectors wrote again."""
-    if not tables:
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table in tables))
-        return cursor.fetchone()[0]
-
-
 def install_after_migrate(using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None, **kwargs):
     """The ``post_migrate`` handler: after every ``migrate``, and every test-database flush."""
-    done = install(connections[using])
+    connection = connections[using]
+    done = install(connection)
     if done.statements and verbosity >= 1 and stdout is not None:
         refilled = f"; recomputed the vectors of {', '.join(done.refilled)}" if done.refilled else ""
         stdout.write(f"  Search: {len(done.statements)} statements{refilled}\n")
-        if rewrote_rows(connections[using], done.refilled):
+        with connection.cursor() as cursor:
+            # Only rows that were there were written again (a new database's tables are empty).
+            rewritten = holding_rows(cursor, done.refilled)
+        if rewritten:
             stdout.write(
                 "  Search: each of their rows was written again; compact those tables when the site is quiet "
                 "(VACUUM FULL, or pg_repack: docs/deploy.md, Upgrades)\n"

@@ -21,14 +21,20 @@ def refresh_statistics(using=DEFAULT_DB_ALIAS, **kwargs):
         # after migrate (generate_corpus, import_fixtures) had its search-vector triggers
         # read every citation for each entry, and grew with the square of the corpus.
         # A table never analysed is planned by its actual size instead.
-        tables = []
-        for table in connection.introspection.table_names(cursor):
-            name = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {name})")
-            if cursor.fetchone()[0]:
-                tables.append(name)
+        names = [connection.ops.quote_name(table) for table in connection.introspection.table_names(cursor)]
+        tables = holding_rows(cursor, names)
         if tables:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
+def holding_rows(cursor, tables):
+    """The tables of ``tables`` (SQL names) that hold at least one row."""
+    found = []
+    for table in tables:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        if cursor.fetchone()[0]:
+            found.append(table)
+    return found
 
 
 class AsItGrows:
