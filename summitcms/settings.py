@@ -6,6 +6,7 @@ SQLite under var/ without any configuration.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -165,15 +166,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 
-def without_jit(database):
-    """PostgreSQL's JIT compiles a query it expects to be costly, at a cost that the few
-    rows a page reads never pay back: 536 ms of an event page's 2.1 s at a million claims.
-    Off, unless the URL's own ``options`` say something else."""
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# What every PostgreSQL connection runs with, unless the URL's own ``options`` set it.
+CONNECTION_SETTINGS = {
+    # PostgreSQL's JIT compiles a query it expects to be costly, at a cost that the few
+    # rows a page reads never pay back: 536 ms of an event page's 2.1 s at a million claims.
+    "jit": "off",
+    # A search for a common word reads the table until its first matches (apps/search,
+    # RANKED). A table larger than a quarter of shared_buffers is otherwise read from
+    # where the last scan of it stopped: the same search ranked other matches from one
+    # request to the next, and its scan ran into parts of the table no longer in memory
+    # (at a million claims, p95 17-27 ms and up to 156 ms, against 12-18 and 37 ms).
+    "synchronize_seqscans": "off",
+}
 
 
-without_jit(DATABASES["default"])
+def with_connection_settings(database):
+    """Add ``CONNECTION_SETTINGS`` to a PostgreSQL database's ``options``, except those the
+    URL's own ``options`` set (``-c name=value`` or ``--name=value``)."""
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    options = database.setdefault("OPTIONS", {})
+    own = options.get("options", "")
+    named = {name.replace("-", "_") for name in re.findall(r"(?:-c\s*|--)([\w.-]+)=", own)}
+    defaults = [f"-c {name}={value}" for name, value in CONNECTION_SETTINGS.items() if name not in named]
+    options["options"] = " ".join([*defaults, own]).strip()
+
+
+with_connection_settings(DATABASES["default"])
 
 # Read replicas (PostgreSQL streaming replicas, hot standbys): the public site reads from
 # one of them, everything else from the primary (summitcms.replicas; docs/deploy.md).
@@ -186,7 +205,7 @@ for number, url in enumerate(envlist("DATABASE_REPLICA_URLS"), start=1):
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS holds a URL Django does not understand: {exc}") from None
     DATABASES[alias]["CONN_HEALTH_CHECKS"] = True
-    without_jit(DATABASES[alias])
+    with_connection_settings(DATABASES[alias])
     DATABASE_REPLICAS.append(alias)
 if DATABASE_REPLICAS:
     DATABASE_ROUTERS = ["summitcms.replicas.PrimaryReplicaRouter"]

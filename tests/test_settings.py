@@ -146,8 +146,8 @@ def test_replicas_are_read_from_database_replica_urls():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
         "['replica_1', 'replica_2'] ['summitcms.replicas.PrimaryReplicaRouter'] "
-        "[('replica-a', {'connect_timeout': 2, 'options': '-c jit=off'}, 60, True), "
-        "('replica-b', {'options': '-c jit=off'}, 60, True)]"
+        "[('replica-a', {'connect_timeout': 2, 'options': '-c jit=off -c synchronize_seqscans=off'}, 60, True), "
+        "('replica-b', {'options': '-c jit=off -c synchronize_seqscans=off'}, 60, True)]"
     )
     # Unset: one database, nothing routed.
     result = manage("shell", "-c", REPLICAS, **env)
@@ -160,23 +160,36 @@ def test_it_refuses_a_replica_url_it_does_not_understand():
     assert "DATABASE_REPLICA_URLS holds a URL Django does not understand" in result.stderr
 
 
-def test_postgresql_connections_run_without_jit_unless_the_url_says_otherwise():
+def test_postgresql_connections_run_without_jit_or_synchronized_scans_unless_the_url_says_otherwise():
     env = {"DJANGO_DEBUG": "1", "SUMMITCMS_VAR_DIR": str(ROOT / "var" / "test-settings")}
     options = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
     result = manage("shell", "-c", options, DATABASE_URL="postgres://app:pw@db/summitcms", **env)
-    assert result.stdout.strip().splitlines()[-1] == "{'options': '-c jit=off'}", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "{'options': '-c jit=off -c synchronize_seqscans=off'}", (
+        result.stderr
+    )
+    # The URL's own settings are kept, beside the defaults it does not set.
     own = "postgres://app:pw@db/summitcms?options=-c%20statement_timeout%3D5000"
     result = manage("shell", "-c", options, DATABASE_URL=own, **env)
-    assert result.stdout.strip().splitlines()[-1] == "{'options': '-c statement_timeout=5000'}", result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "{'options': '-c jit=off -c synchronize_seqscans=off -c statement_timeout=5000'}"
+    ), result.stderr
+    # A default the URL sets, in either of libpq's forms, is the URL's.
+    for given in ("-c%20jit%3Don", "--jit%3Don", "-csynchronize-seqscans%3Don%20--jit%3Don"):
+        result = manage("shell", "-c", options, DATABASE_URL=f"postgres://app:pw@db/summitcms?options={given}", **env)
+        last = result.stdout.strip().splitlines()[-1]
+        assert "jit=off" not in last and "jit=on" in last, (given, last, result.stderr)
+        assert last.count("synchronize") == 1, (given, last)
     # SQLite has no such option.
     result = manage("shell", "-c", options, **env)
     assert "jit" not in result.stdout, result.stdout
 
 
 @pytest.mark.django_db
-def test_the_database_says_jit_is_off():
+def test_the_database_says_jit_and_synchronized_scans_are_off():
     if connection.vendor != "postgresql":
-        pytest.skip("JIT is PostgreSQL's")
+        pytest.skip("JIT and synchronized scans are PostgreSQL's")
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW synchronize_seqscans")
         assert cursor.fetchone() == ("off",)
