@@ -80,6 +80,11 @@ class StoredVector(Expression):
 PREFIX_LENGTH = 3
 
 
+# A word as PostgreSQL's parser reads it into the same words as ``WORDS``: letters and
+# digits, or letters joined by hyphens ("Al-Amin": the whole and each part).
+PLAIN_WORD = re.compile(r"[^\W_]+|[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
 def websearch(text):
     """The reader's query; when it uses no operators, its last word may also be the start
     of a longer word ("agree" finds "agreements"), as a reader who is still typing it.
@@ -87,14 +92,24 @@ def websearch(text):
     Only the last word: a prefix match reads every word of the index that starts with it,
     three to five times the cost of the word itself, and words the reader has finished
     ("Rania Al-Amin": "al" began thousands of words) need not pay it.
+
+    When the query is plain words only (``PLAIN_WORD``), every row its words find, their
+    prefix query finds too: that alone is read. PostgreSQL then checks one query instead of
+    two, and does not count the same rows twice when it estimates how many match, which
+    made it read the table in order for a name met only late in it ("Deng": 20-40 ms,
+    9.6 ms through the index). The bench's 300 queries at a million claims, both ways in
+    turn in one process, five passes: p95 15.9-20.3 ms against 16.6-23.2, better in three
+    passes of five; per query the best of the five, 14.2 against 15.9 ms.
     """
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
     words = WORDS.findall(text)
     uses_operators = '"' in text or re.search(r"(^|\s)-", text) or re.search(r"\bor\b", text, re.IGNORECASE)
     if words and not uses_operators and len(words[-1]) >= PREFIX_LENGTH:
         # \w+ words only, so the raw query cannot be malformed.
-        prefix = " & ".join([*words[:-1], f"{words[-1]}:*"])
-        query = query | SearchQuery(prefix, search_type="raw", config=CONFIG)
+        prefix = SearchQuery(" & ".join([*words[:-1], f"{words[-1]}:*"]), search_type="raw", config=CONFIG)
+        if all(PLAIN_WORD.fullmatch(token) for token in text.split()):
+            return prefix
+        query = query | prefix
     return query
 
 

@@ -8,13 +8,14 @@ current whatever changes.
 import re
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
 from apps.actors.models import Person
 from apps.claims.models import Claim, ClaimCitation
 from apps.quotes.models import Quote
+from apps.search import index, vectors
 from apps.search import query as search
-from apps.search import vectors
 from tests import html
 from tests.builders import make_agreement, make_claim, make_person, make_quote, make_source, make_summit_corpus
 from tests.plans import explain
@@ -208,6 +209,50 @@ def test_only_the_last_word_is_matched_as_the_start_of_a_longer_one(require_post
     # Too short to be the start of a word: "Xi" is matched whole, not as "Xinhua".
     assert found(Claim, "Xi") == []
     assert found(Claim, "xi reported") == []
+
+
+def test_plain_words_are_read_as_their_prefix_query_alone_and_find_the_same(require_postgres):
+    """For plain words, the prefix query alone finds what it finds with the words' own
+    query beside it: every kind searched, for texts cut from the corpus as readers type
+    them, whole and cut short, with hyphens, digits, apostrophes and stop words."""
+    make_summit_corpus()
+    # Words PostgreSQL's parser reads otherwise than as letters and digits.
+    make_claim(
+        status="verified",
+        statement=(
+            "Trade of US$1.5bn in 2023-24 and 2023-2024 after covid-19, 3.75bn more, co-operation on 5G, "
+            "1,200 units (kremlin.ru)"
+        ),
+        citations=[(make_source(), "Xi")],
+    )
+    tokens = sorted(
+        {
+            token
+            for model, searched in index.searchables().items()
+            for lookup in [*searched.A, *searched.B]
+            if isinstance(lookup, str)
+            for value in model._default_manager.values_list(lookup, flat=True)
+            for token in str(value or "").split()
+        }
+    )
+    assert len(tokens) > 150 and any("-" in token for token in tokens)
+    texts = ["the", "of the", "the agre", "agreement with", "Rania Al-Amin", "Al-Ami", "Xi's", "2023-24", "3.75bn"]
+    for n, token in enumerate(tokens):
+        texts += [token, token[:4], token[: len(token) - 1], f"{tokens[n - 1]} {token}", f"the {token[:5]}"]
+    plain = 0
+    for model in index.searchables():
+        rows = model._default_manager.order_by().alias(search_vector=search.StoredVector())
+        for text in texts:
+            query = search.websearch(text)
+            both = SearchQuery(text, search_type="websearch", config=search.CONFIG)
+            words = search.WORDS.findall(text)
+            if words and len(words[-1]) >= search.PREFIX_LENGTH:
+                prefix = " & ".join([*words[:-1], f"{words[-1]}:*"])
+                both |= SearchQuery(prefix, search_type="raw", config=search.CONFIG)
+            found_now = set(rows.filter(search_vector=query).values_list("pk", flat=True))
+            assert found_now == set(rows.filter(search_vector=both).values_list("pk", flat=True)), (model, text)
+            plain += getattr(query, "function", None) == "to_tsquery"  # the prefix query alone
+    assert plain > len(texts)  # most texts were plain words
 
 
 def found(model, text):
