@@ -567,7 +567,7 @@ class State:
     triggers: dict  # {(table, name): comment}
     tables: set
     columns: set  # tables with a search_vector column
-    indexes: dict  # {name: storage parameters, "a=1,b=2"}
+    indexes: dict  # {name: {storage parameters, "a=1"}}
 
     @classmethod
     def read(cls, cursor):
@@ -579,7 +579,7 @@ class State:
             elif kind == "trigger":
                 state.triggers[(table, name)] = description
             elif kind == "index":
-                state.indexes[name] = description or ""
+                state.indexes[name] = set(description.split(",")) if description else set()
             else:
                 getattr(state, {"table": "tables", "column": "columns"}[kind]).add(name)
         return state
@@ -632,7 +632,7 @@ def changes(plan, state):
                 done.statements.append(
                     f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin ({COLUMN}) WITH ({INDEX_STORAGE}){where}"
                 )
-            elif INDEX_STORAGE not in state.indexes[index].split(","):
+            elif INDEX_STORAGE not in state.indexes[index]:
                 # The entries already pending stay there until merged: merge them now.
                 done.statements += [
                     f"ALTER INDEX {index} SET ({INDEX_STORAGE})",
